@@ -1,0 +1,41 @@
+# Everything a fresh Debian/Ubuntu machine needs: `make run`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= output
+
+.PHONY: install run test lint bench bench-quick docs clean
+
+install: $(STAMP)
+
+# Re-installs only when the project's metadata changes (seconds otherwise).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+run: install
+	mkdir -p $(OUT)
+	SKFASHION_FIGURE=$(OUT)/predictions.png $(BIN)/python examples/plot_quickstart.py
+
+lint: install
+	$(BIN)/ruff check skfashion tests benchmarks examples
+	$(BIN)/ruff format --check skfashion tests benchmarks examples
+
+test: install lint
+	$(BIN)/python -m pytest -q --durations=15
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+bench-quick: install
+	$(BIN)/python benchmarks/run.py --quick
+
+docs: install
+	$(BIN)/python -m pip install --quiet -e ".[test,docs]"
+	$(BIN)/sphinx-build -W -b html docs docs/_build/html
+
+clean:
+	rm -rf $(VENV) docs/_build $(OUT)

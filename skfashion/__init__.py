@@ -1,0 +1,47 @@
+"""skfashion: a scikit-learn compatible deep-learning classifier for Fashion-MNIST.
+
+The estimators import TensorFlow, which takes seconds; they are loaded on
+first use, so ``import skfashion`` and the data loader stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "fetch_fashion_mnist": "datasets",
+    "CLASS_NAMES": "datasets",
+    "DatasetIntegrityError": "datasets",
+    "ImageScaler": "preprocessing",
+    "FashionMLPClassifier": "classifier",
+    "make_fashion_pipeline": "classifier",
+}
+
+__all__ = [
+    "CLASS_NAMES",
+    "DatasetIntegrityError",
+    "FashionMLPClassifier",
+    "ImageScaler",
+    "__version__",
+    "fetch_fashion_mnist",
+    "make_fashion_pipeline",
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .classifier import FashionMLPClassifier, make_fashion_pipeline
+    from .datasets import CLASS_NAMES, DatasetIntegrityError, fetch_fashion_mnist
+    from .preprocessing import ImageScaler
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'skfashion' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,60 @@
+"""Shared fixtures: real Fashion-MNIST subsamples and a private data home."""
+
+import os
+
+import numpy as np
+import pytest
+
+# Keep the tests' .npy cache out of the user's data home and quiet TF's C++ logs.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_data_home(tmp_path_factory):
+    old = os.environ.get("SKFASHION_DATA")
+    os.environ["SKFASHION_DATA"] = str(tmp_path_factory.mktemp("data_home"))
+    yield
+    if old is None:
+        os.environ.pop("SKFASHION_DATA", None)
+    else:
+        os.environ["SKFASHION_DATA"] = old
+
+
+def _stratified(X, y, n, seed):
+    from sklearn.model_selection import train_test_split
+
+    X_sub, _, y_sub, _ = train_test_split(
+        X, y, train_size=n, stratify=y, random_state=seed
+    )
+    return X_sub, y_sub
+
+
+@pytest.fixture(scope="session")
+def fashion_train():
+    from skfashion import fetch_fashion_mnist
+
+    return fetch_fashion_mnist(subset="train")
+
+
+@pytest.fixture(scope="session")
+def fashion_test():
+    from skfashion import fetch_fashion_mnist
+
+    return fetch_fashion_mnist(subset="test")
+
+
+@pytest.fixture(scope="session")
+def small_train(fashion_train):
+    """2,000 real training images (200 per class), raw uint8 pixels."""
+    return _stratified(fashion_train.data, fashion_train.target, 2000, seed=0)
+
+
+@pytest.fixture(scope="session")
+def small_test(fashion_test):
+    """1,000 real test images (100 per class), raw uint8 pixels."""
+    return _stratified(fashion_test.data, fashion_test.target, 1000, seed=0)
+
+
+@pytest.fixture
+def rng():
+    return np.random.RandomState(0)
