@@ -38,7 +38,8 @@ print(f"test accuracy: {pipeline.score(test.data, test.target):.4f}")
 # Predictions on the first 12 test images; wrong ones in red.
 predicted = pipeline.predict(test.data[:12])
 fig, axes = plt.subplots(2, 6, figsize=(10, 4))
-for ax, image, pred, true in zip(axes.flat, test.images, predicted, test.target):
+shown = zip(axes.flat, test.images[:12], predicted, test.target[:12], strict=True)
+for ax, image, pred, true in shown:
     ax.imshow(image, cmap="gray_r")
     ax.set_title(CLASS_NAMES[pred], color="black" if pred == true else "red")
     ax.axis("off")

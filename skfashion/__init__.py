@@ -18,6 +18,14 @@ _LAZY = {
     "ImageScaler": "preprocessing",
     "FashionMLPClassifier": "classifier",
     "make_fashion_pipeline": "classifier",
+    "save_model": "persistence",
+    "load_model": "persistence",
+    "read_manifest": "persistence",
+    "export_keras": "persistence",
+    "compare_models": "persistence",
+    "ModelComparison": "persistence",
+    "ModelFileError": "persistence",
+    "ModelVersionWarning": "persistence",
 }
 
 __all__ = [
@@ -25,14 +33,32 @@ __all__ = [
     "DatasetIntegrityError",
     "FashionMLPClassifier",
     "ImageScaler",
+    "ModelComparison",
+    "ModelFileError",
+    "ModelVersionWarning",
     "__version__",
+    "compare_models",
+    "export_keras",
     "fetch_fashion_mnist",
+    "load_model",
     "make_fashion_pipeline",
+    "read_manifest",
+    "save_model",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .classifier import FashionMLPClassifier, make_fashion_pipeline
     from .datasets import CLASS_NAMES, DatasetIntegrityError, fetch_fashion_mnist
+    from .persistence import (
+        ModelComparison,
+        ModelFileError,
+        ModelVersionWarning,
+        compare_models,
+        export_keras,
+        load_model,
+        read_manifest,
+        save_model,
+    )
     from .preprocessing import ImageScaler
 
 
