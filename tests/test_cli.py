@@ -1,0 +1,249 @@
+"""The command line end to end on real subsamples, and its error paths."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from skfashion import load_model, read_manifest
+from skfashion.cli import main
+
+QUICK = ["--epochs", "1", "--max-samples", "600", "--hidden-layer-sizes", "32"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("train")
+    assert main(["train", *QUICK, "--output-dir", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def pngs(tmp_path_factory, fashion_test):
+    """Real Fashion-MNIST test images written out as PNG files."""
+    folder = tmp_path_factory.mktemp("png")
+    paths = []
+    for i in range(3):
+        path = folder / f"test{i}.png"
+        Image.fromarray(fashion_test.images[i]).save(path)
+        paths.append(str(path))
+    return paths
+
+
+def _scalar_tags(event_file):
+    import tensorflow as tf
+
+    tags = set()
+    for event in tf.compat.v1.train.summary_iterator(str(event_file)):
+        tags.update(value.tag for value in event.summary.value)
+    return tags
+
+
+def test_train_writes_everything(trained):
+    assert {p.name for p in trained.iterdir()} >= {
+        "model.skf",
+        "metrics.json",
+        "history.json",
+        "history.png",
+        "tensorboard",
+    }
+    metrics = json.loads((trained / "metrics.json").read_text())
+    assert metrics["n_train"] == 600 and metrics["n_test"] == 10000
+    assert 0.3 < metrics["test_accuracy"] <= 1
+    assert set(metrics["per_class"]["Trouser"]) == {"precision", "recall", "f1-score"}
+    history = json.loads((trained / "history.json").read_text())
+    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    with Image.open(trained / "history.png") as img:
+        assert img.size[0] > 400
+    assert (
+        read_manifest(trained / "model.skf")["test_score"] == metrics["test_accuracy"]
+    )
+    (run,) = (trained / "tensorboard").iterdir()
+    for part, prefix in (("train", "epoch_"), ("validation", "epoch_")):
+        (events,) = (run / part).glob("events.out.tfevents.*")
+        assert {f"{prefix}loss", f"{prefix}accuracy"} <= _scalar_tags(events)
+
+
+def test_evaluate(trained, capsys):
+    assert main(["evaluate", str(trained / "model.skf")]) == 0
+    out = capsys.readouterr().out
+    assert "test accuracy:" in out and "Ankle boot" in out and "macro avg" in out
+    with Image.open(trained / "confusion_matrix.png") as img:
+        assert img.size[0] > 400
+
+
+def test_predict_test_indices_and_plot(trained, tmp_path, capsys):
+    plot = tmp_path / "grid.png"
+    code = main(
+        [
+            "predict",
+            str(trained / "model.skf"),
+            "--test-index",
+            "0",
+            "1",
+            "2",
+            "--plot",
+            str(plot),
+        ]
+    )
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("test[0]: ") and lines[0].endswith("%)")
+    with Image.open(plot) as img:
+        assert img.size[0] > 200
+
+
+def test_predict_png_files_match_test_indices(trained, pngs, capsys):
+    main(["predict", str(trained / "model.skf"), *pngs])
+    from_files = [line.split(": ")[1] for line in capsys.readouterr().out.splitlines()]
+    main(["predict", str(trained / "model.skf"), "--test-index", "0", "1", "2"])
+    from_index = [line.split(": ")[1] for line in capsys.readouterr().out.splitlines()]
+    assert from_files == from_index
+
+
+def test_load_image_conversion(tmp_path, fashion_test):
+    from skfashion.preprocessing import load_image
+
+    image = fashion_test.images[0]
+    Image.fromarray(image).save(tmp_path / "a.png")
+    np.testing.assert_array_equal(load_image(tmp_path / "a.png"), image)
+    # A big photo-like version: dark garment on white, colour, 4x size.
+    big = np.kron(255 - image, np.ones((4, 4), dtype=np.uint8))
+    Image.fromarray(np.stack([big] * 3, axis=-1)).save(tmp_path / "b.jpg")
+    converted = load_image(tmp_path / "b.jpg")
+    assert converted.shape == (28, 28) and converted.dtype == np.uint8
+    assert converted[0].max() < 60  # background back to black
+    # The garment spans the full width (its longest side), centred vertically.
+    cols = np.flatnonzero((converted > 25).any(axis=0))
+    rows = np.flatnonzero((converted > 25).any(axis=1))
+    assert cols[0] <= 1 and cols[-1] >= 26
+    assert abs((rows[0] + rows[-1]) / 2 - 13.5) <= 1
+    # Same picture up to resampling and a one-pixel centring difference
+    # (measured 0.83 for this image; an unrelated test image scores below 0.3).
+    assert np.corrcoef(converted.ravel(), image.ravel())[0, 1] > 0.75
+    other = fashion_test.images[1]
+    assert np.corrcoef(converted.ravel(), other.ravel())[0, 1] < 0.5
+
+
+def test_verify(trained, capsys):
+    assert main(["verify", str(trained / "model.skf")]) == 0
+    out = capsys.readouterr().out
+    assert "equals the recorded" in out and "reload identical" in out
+
+
+def test_tune(tmp_path, capsys):
+    grid = '{"clf__hidden_layer_sizes": [[16], [32]]}'
+    args = ["tune", "--grid", grid, "--cv", "2", "--epochs", "1"]
+    args += ["--max-samples", "400", "--output-dir", str(tmp_path)]
+    assert main(args) == 0
+    lines = (tmp_path / "cv_results.csv").read_text().splitlines()
+    assert lines[0].startswith("rank,") and len(lines) == 3
+    assert lines[1].startswith("1,")
+    assert load_model(tmp_path / "model.skf").named_steps["clf"].n_iter_ == 1
+
+
+def test_compare(tmp_path, capsys):
+    args = ["compare", "--cv", "2", "--epochs", "1", "--max-samples", "400"]
+    args += ["--models", "skfashion", "LogisticRegression", "SVC"]
+    args += ["--svm-samples", "200", "--output-dir", str(tmp_path), "--quiet"]
+    assert main(args) == 0
+    table = (tmp_path / "compare.md").read_text()
+    assert "skfashion" in table and "LogisticRegression" in table and "SVC" in table
+    assert len((tmp_path / "compare.csv").read_text().splitlines()) == 4
+    with Image.open(tmp_path / "compare.png") as img:
+        assert img.size[0] > 400
+
+
+# -- errors: one line on stderr, no traceback --------------------------------------
+
+
+def _fails(argv, capsys, match, code=1):
+    assert main(argv) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("skfashion: error: "), err
+    assert match in err[0]
+
+
+def test_missing_model(tmp_path, capsys):
+    _fails(["evaluate", str(tmp_path / "nope.skf")], capsys, "model file not found")
+
+
+def test_corrupt_model(trained, tmp_path, capsys):
+    data = bytearray((trained / "model.skf").read_bytes())
+    data[-10] ^= 0xFF
+    (tmp_path / "bad.skf").write_bytes(data)
+    _fails(["verify", str(tmp_path / "bad.skf")], capsys, "corrupted or was modified")
+
+
+def test_not_a_model(trained, capsys):
+    _fails(["evaluate", str(trained / "metrics.json")], capsys, "not a skfashion model")
+
+
+def test_unreadable_image(trained, tmp_path, capsys):
+    (tmp_path / "x.png").write_text("not an image")
+    _fails(
+        ["predict", str(trained / "model.skf"), str(tmp_path / "x.png")],
+        capsys,
+        "Cannot read",
+    )
+    _fails(
+        ["predict", str(trained / "model.skf"), str(tmp_path / "missing.png")],
+        capsys,
+        "image file not found",
+    )
+
+
+def test_predict_needs_inputs_and_valid_indices(trained, capsys):
+    _fails(["predict", str(trained / "model.skf")], capsys, "give image files")
+    _fails(
+        ["predict", str(trained / "model.skf"), "--test-index", "10000"],
+        capsys,
+        "--test-index must be in [0, 9999]",
+    )
+
+
+def test_bad_grids(tmp_path, capsys):
+    _fails(["tune", "--grid", "{nope"], capsys, "not valid JSON")
+    _fails(["tune", "--grid", '{"a": 1}'], capsys, "JSON object of non-empty lists")
+    _fails(["tune", "--grid", '{"clf__nope": [1]}'], capsys, "unknown parameters")
+    _fails(["tune", "--grid-file", str(tmp_path / "g.json")], capsys, "not found")
+
+
+@pytest.mark.parametrize(
+    "argv, match",
+    [
+        (["train", "--epochs", "0"], "expected a positive integer"),
+        (["train", "--hidden-layer-sizes", "512,x"], "comma-separated layer sizes"),
+        (["train", "--validation-split", "1.5"], "expected a fraction"),
+        (["train", "--learning-rate", "-1"], "expected a positive number"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2(argv, match, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert match in capsys.readouterr().err
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    with pytest.raises(Exception, match="model file not found"):
+        main(["evaluate", "--debug", str(tmp_path / "nope.skf")])
+
+
+def test_console_entry_point_and_module(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "skfashion", "evaluate", str(tmp_path / "no.skf")],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1].startswith("skfashion: error:")
+    assert "Traceback" not in out.stderr
+    help_ = subprocess.run(
+        [sys.executable, "-m", "skfashion", "--help"], capture_output=True, text=True
+    )
+    assert help_.returncode == 0 and "train" in help_.stdout
