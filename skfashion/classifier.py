@@ -195,6 +195,11 @@ class FashionMLPClassifier(KerasClassifier):
         Patience of ``early_stopping``, in epochs.
     shuffle : bool, default=True
         Reshuffle the training data before each epoch.
+    steps_per_execution : int, default=32
+        Training steps Keras runs per call into the compiled graph. The
+        results are the same as with 1 (the same steps, in the same order);
+        only the Python overhead between steps goes, which makes an epoch of
+        the default network about 25% faster on CPU (see the benchmarks).
     class_weight : dict, "balanced" or None, default=None
         Weights per class, multiplied into ``sample_weight``.
     callbacks : list of keras.callbacks.Callback, default=None
@@ -268,6 +273,7 @@ class FashionMLPClassifier(KerasClassifier):
         "early_stopping": ["boolean"],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
+        "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "callbacks": [list, None],
         "tensorboard_log_dir": [str, os.PathLike, None],
@@ -289,6 +295,7 @@ class FashionMLPClassifier(KerasClassifier):
         early_stopping: bool = False,
         n_iter_no_change: int = 10,
         shuffle: bool = True,
+        steps_per_execution: int = 32,
         class_weight=None,
         callbacks=None,
         tensorboard_log_dir=None,
@@ -307,6 +314,7 @@ class FashionMLPClassifier(KerasClassifier):
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
         self.shuffle = shuffle
+        self.steps_per_execution = steps_per_execution
         self.class_weight = class_weight
         self.callbacks = callbacks
         self.tensorboard_log_dir = tensorboard_log_dir
@@ -531,6 +539,7 @@ class FashionMLPClassifier(KerasClassifier):
             optimizer=optimizer,
             loss="categorical_crossentropy",
             metrics=["accuracy"],
+            steps_per_execution=self.steps_per_execution,
         )
         return model
 

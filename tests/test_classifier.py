@@ -86,6 +86,7 @@ def test_clone_keeps_every_non_default_parameter():
         early_stopping=True,
         n_iter_no_change=2,
         shuffle=False,
+        steps_per_execution=4,
         class_weight="balanced",
         tensorboard_log_dir="logs",
         warm_start=True,
@@ -533,3 +534,11 @@ def test_default_pipeline_learns_real_fashion_mnist(fashion_train, fashion_test)
     pipe = make_fashion_pipeline(epochs=3, random_state=0).fit(X, y)
     accuracy = pipe.score(fashion_test.data, fashion_test.target)
     assert accuracy > 0.80, accuracy
+
+
+def test_steps_per_execution_changes_speed_not_results(scaled):
+    X, y, X_test, _ = scaled
+    a = FashionMLPClassifier(**FAST, steps_per_execution=1).fit(X, y)
+    b = FashionMLPClassifier(**FAST, steps_per_execution=32).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X_test), b.predict_proba(X_test))
+    assert a.history_ == b.history_

@@ -1,0 +1,167 @@
+"""One training run in a fresh process, reported as one JSON line.
+
+Each benchmark run trains in its own process so that peak memory (ru_maxrss)
+belongs to that run alone and no TensorFlow state carries over. Data loading
+and scaling happen before the clock starts and are the same for every mode.
+
+Usage: python benchmarks/_worker.py MODE [--n N] [--epochs E] [--seed S] ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+MODES = ("keras", "keras_spe", "skfashion", "skfashion_preset", "sklearn_mlp")
+
+# The documented stronger preset of the same MLP family (README, Performance).
+PRESET = dict(
+    hidden_layer_sizes=(512, 256, 128),
+    dropout=0.2,
+    epochs=60,
+    batch_size=128,
+    early_stopping=True,
+    validation_split=0.1,
+    n_iter_no_change=8,
+)
+
+
+def _data(n: int | None, seed: int):
+    from skfashion import ImageScaler, fetch_fashion_mnist
+
+    train = fetch_fashion_mnist(subset="train")
+    test = fetch_fashion_mnist(subset="test")
+    X, y = train.data, train.target
+    if n is not None and n < len(y):
+        rng = __import__("numpy").random.RandomState(seed)
+        idx = rng.permutation(len(y))[:n]
+        X, y = X[idx], y[idx]
+    scaler = ImageScaler(image_shape=(28, 28))
+    return scaler.fit_transform(X), y, scaler.transform(test.data), test.target
+
+
+def _raw_keras(X, y, X_test, y_test, args, steps_per_execution=1):
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(args.seed)
+    model = keras.Sequential(
+        [keras.Input((784,))]
+        + [keras.layers.Dense(u, activation="relu") for u in (512, 256, 128)]
+        + [keras.layers.Dense(10, activation="softmax")]
+    )
+    model.compile(
+        optimizer="adam",
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
+    )
+    epoch_times = []
+
+    class Clock(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            epoch_times.append(time.perf_counter() - self.t)
+
+    Y = np.eye(10, dtype="float32")[y]
+    start = time.perf_counter()
+    model.fit(
+        X,
+        Y,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        verbose=0,
+        callbacks=[Clock()],
+    )
+    fit_s = time.perf_counter() - start
+    proba = model.predict(X_test, verbose=0)
+    return fit_s, epoch_times, float((proba.argmax(1) == y_test).mean())
+
+
+def _skfashion(X, y, X_test, y_test, args, preset=False):
+    import keras
+
+    from skfashion import FashionMLPClassifier
+
+    epoch_times = []
+
+    class Clock(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            epoch_times.append(time.perf_counter() - self.t)
+
+    params = dict(PRESET) if preset else dict(epochs=args.epochs)
+    params.setdefault("batch_size", args.batch_size)
+    clf = FashionMLPClassifier(**params, random_state=args.seed, callbacks=[Clock()])
+    start = time.perf_counter()
+    clf.fit(X, y)
+    fit_s = time.perf_counter() - start
+    return fit_s, epoch_times, float(clf.score(X_test, y_test))
+
+
+def _sklearn_mlp(X, y, X_test, y_test, args):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(
+        (512, 256, 128),
+        batch_size=args.batch_size,
+        max_iter=args.epochs,
+        random_state=args.seed,
+    )
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    fit_s = time.perf_counter() - start
+    return fit_s, [fit_s / clf.n_iter_] * clf.n_iter_, float(clf.score(X_test, y_test))
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=MODES)
+    parser.add_argument("--n", type=int, default=None)
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    X, y, X_test, y_test = _data(args.n, args.seed)
+    if args.mode == "keras":
+        fit_s, epochs, acc = _raw_keras(X, y, X_test, y_test, args)
+    elif args.mode == "keras_spe":
+        fit_s, epochs, acc = _raw_keras(X, y, X_test, y_test, args, 32)
+    elif args.mode == "skfashion":
+        fit_s, epochs, acc = _skfashion(X, y, X_test, y_test, args)
+    elif args.mode == "skfashion_preset":
+        fit_s, epochs, acc = _skfashion(X, y, X_test, y_test, args, preset=True)
+    else:
+        fit_s, epochs, acc = _sklearn_mlp(X, y, X_test, y_test, args)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = {
+        "mode": args.mode,
+        "n_train": len(y),
+        "epochs": len(epochs),
+        "seed": args.seed,
+        "fit_s": fit_s,
+        "epoch_s": epochs,
+        "test_accuracy": acc,
+        "peak_rss_mb": peak_kb / 1024,
+    }
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
