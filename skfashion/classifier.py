@@ -616,11 +616,21 @@ class FashionMLPClassifier(KerasClassifier):
             )
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
+        cached = getattr(self, "_predict_fn", None)
+        if cached is None or cached[0] is not self.model_:
+            cached = (self.model_, _make_predict_fn(self.model_, self.n_features_in_))
+            self._predict_fn = cached
         outputs = [
-            _forward(self.model_, X[i : i + _PREDICT_CHUNK])
+            _forward(cached[1], X[i : i + _PREDICT_CHUNK])
             for i in range(0, len(X), _PREDICT_CHUNK)
         ]
-        return np.concatenate(outputs)
+        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+
+    def __getstate__(self):
+        # The traced inference function is rebuilt on demand, not pickled.
+        state = super().__getstate__()
+        state.pop("_predict_fn", None)
+        return state
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per class of ``classes_``.
@@ -675,18 +685,37 @@ class FashionMLPClassifier(KerasClassifier):
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
 
 
-def _forward(model, X):
+def _forward(predict_fn, X):
     """One compiled forward pass, with the same numbers whatever the batch size.
 
-    ``predict_on_batch`` avoids ``Model.predict``'s per-call set-up (about
-    1 ms instead of 45 ms for one image). A single row would take the
-    matrix-vector kernel, whose rounding differs from the matrix-matrix one
-    in the last bits; it is sent as two identical rows so that one image
-    gets exactly the probabilities it gets inside a batch.
+    A single row would take the matrix-vector kernel, whose rounding differs
+    from the matrix-matrix one in the last bits; it is sent as two identical
+    rows so that one image gets exactly the probabilities it gets in a batch.
     """
+    import tensorflow as tf
+
     if len(X) == 1:
-        return np.asarray(model.predict_on_batch(np.repeat(X, 2, axis=0)))[:1]
-    return np.asarray(model.predict_on_batch(X))
+        X = np.repeat(X, 2, axis=0)
+        return predict_fn(tf.constant(X)).numpy()[:1]
+    return predict_fn(tf.constant(X)).numpy()
+
+
+def _make_predict_fn(model, n_features):
+    """The network's inference call as one traced, concrete function.
+
+    ``Model.predict`` sets up a data pipeline on every call (about 45 ms for
+    one image), ``predict_on_batch`` still costs about 0.7 ms; calling the
+    concrete function of a ``tf.function`` traced once for any batch size
+    about 0.5 ms. The numbers are the same: the same layers with
+    ``training=False``.
+    """
+    import tensorflow as tf
+
+    function = tf.function(
+        lambda x: model(x, training=False),
+        input_signature=[tf.TensorSpec([None, n_features], tf.float32)],
+    )
+    return function.get_concrete_function()
 
 
 def _dataset(X, y, sample_weight, batch_size, shuffle, seed):

@@ -1,0 +1,449 @@
+"""skfashion against its peers, measured side by side in one run.
+
+    python benchmarks/run.py            # the full suite (about 40 min on 2 cores)
+    python benchmarks/run.py --quick    # a smoke run on subsamples (about 2 min)
+
+Writes ``benchmarks/results/results[-quick].json`` and ``RESULTS[-quick].md``.
+These machines are shared and noisy, so the targets are ratios of runs made
+in the same invocation, interleaved where it matters; absolute seconds are
+shown for orientation only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_datasets  # noqa: E402
+
+# The dataset authors' benchmark of scikit-learn classifiers on the test set,
+# best configuration of each (zalandoresearch/fashion-mnist, benchmark table).
+PUBLISHED = {
+    "SVC": 0.897,
+    "MLPClassifier": 0.877,
+    "RandomForestClassifier": 0.873,
+    "LogisticRegression": 0.842,
+    "MLP 256-128-100 (submitted)": 0.883,
+}
+
+
+def _worker(mode: str, **kw) -> dict:
+    args = [sys.executable, str(HERE / "_worker.py"), mode]
+    for key, value in kw.items():
+        if value is not None:
+            args += [f"--{key.replace('_', '-')}", str(value)]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _median(values):
+    return statistics.median(values)
+
+
+def bench_training(quick: bool) -> dict:
+    """Raw Keras vs skfashion (same network, data, batch, epochs), interleaved."""
+    n, epochs = (6000, 2) if quick else (None, 15)
+    seeds = [0] if quick else [0, 1, 2]
+    runs: dict[str, list[dict]] = {"keras": [], "keras_spe": [], "skfashion": []}
+    for seed in seeds:
+        for mode in ("keras", "skfashion"):
+            runs[mode].append(_worker(mode, n=n, epochs=epochs, seed=seed))
+            print(f"  {mode} seed {seed}: {runs[mode][-1]['fit_s']:.1f} s", flush=True)
+    runs["keras_spe"].append(_worker("keras_spe", n=n, epochs=epochs, seed=0))
+
+    def summary(mode):
+        rs = runs[mode]
+        epoch_times = [t for r in rs for t in r["epoch_s"][1:] or r["epoch_s"]]
+        return {
+            "fit_s": _median([r["fit_s"] for r in rs]),
+            "epoch_s": _median(epoch_times),
+            "test_accuracy": _median([r["test_accuracy"] for r in rs]),
+            "test_accuracies": [r["test_accuracy"] for r in rs],
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
+        }
+
+    result = {mode: summary(mode) for mode in runs}
+    k, s, kspe = result["keras"], result["skfashion"], result["keras_spe"]
+    result["ratios"] = {
+        "fit_skfashion_over_keras_default": s["fit_s"] / k["fit_s"],
+        "fit_skfashion_over_keras_same_steps_per_execution": s["fit_s"] / kspe["fit_s"],
+        "epoch_skfashion_over_keras_default": s["epoch_s"] / k["epoch_s"],
+        "peak_rss_skfashion_over_keras": s["peak_rss_mb"] / k["peak_rss_mb"],
+    }
+    result["n_train"] = runs["skfashion"][0]["n_train"]
+    result["epochs"] = epochs
+    return result
+
+
+def bench_peers(quick: bool) -> dict:
+    """The stronger preset, and scikit-learn's MLPClassifier with the same layers."""
+    n, epochs = (6000, 2) if quick else (None, 15)
+    preset = _worker("skfashion_preset", n=n, seed=0)
+    print(f"  preset: {preset['test_accuracy']:.4f}", flush=True)
+    mlp = _worker("sklearn_mlp", n=n, epochs=epochs, seed=0)
+    print(f"  sklearn MLP: {mlp['test_accuracy']:.4f}", flush=True)
+    return {"skfashion_preset": preset, "sklearn_mlp": mlp}
+
+
+def bench_predict(quick: bool) -> dict:
+    """Single-image latency and throughput through the pipeline and its peers."""
+    import numpy as np
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+
+    from skfashion import ImageScaler, fetch_fashion_mnist, make_fashion_pipeline
+
+    train = fetch_fashion_mnist(subset="train")
+    test = fetch_fashion_mnist(subset="test")
+    X, y = train.data[:3000], train.target[:3000]
+    pipe = make_fashion_pipeline(epochs=1, random_state=0).fit(X, y)
+    model = pipe.named_steps["clf"].model_
+    scaler = ImageScaler(image_shape=(28, 28))
+    X_test = test.data
+    X_scaled = scaler.fit_transform(X_test)
+    mlp = make_pipeline(
+        ImageScaler(image_shape=(28, 28)), MLPClassifier((512, 256, 128), max_iter=1)
+    ).fit(X, y)
+    weights = model.get_weights()
+
+    def numpy_forward(row):
+        h = row.astype(np.float32) / np.float32(255)
+        for i in range(0, len(weights) - 2, 2):
+            h = np.maximum(h @ weights[i] + weights[i + 1], 0)
+        z = h @ weights[-2] + weights[-1]
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def latency_ms(fn, repeats):
+        for i in range(5):
+            fn(i)
+        times = []
+        for i in range(repeats):
+            t = time.perf_counter()
+            fn(i % 1000)
+            times.append(time.perf_counter() - t)
+        return 1000 * _median(times)
+
+    reps = 50 if quick else 300
+    one = {
+        "pipeline.predict_proba": latency_ms(
+            lambda i: pipe.predict_proba(X_test[i : i + 1]), reps
+        ),
+        "pipeline.predict": latency_ms(lambda i: pipe.predict(X_test[i : i + 1]), reps),
+        "keras model.predict": latency_ms(
+            lambda i: model.predict(X_scaled[i : i + 1], verbose=0), reps // 3
+        ),
+        "keras model.predict_on_batch": latency_ms(
+            lambda i: model.predict_on_batch(X_scaled[i : i + 1]), reps
+        ),
+        "sklearn MLPClassifier pipeline.predict_proba": latency_ms(
+            lambda i: mlp.predict_proba(X_test[i : i + 1]), reps
+        ),
+        "numpy forward pass": latency_ms(
+            lambda i: numpy_forward(X_test[i : i + 1]), reps
+        ),
+    }
+    batch = pipe.predict_proba(X_test[:200])
+    singles = np.concatenate(
+        [pipe.predict_proba(X_test[i : i + 1]) for i in range(200)]
+    )
+    throughput = {}
+    for size in (1, 32, 1000, 10000):
+        repeats = max(3, min(200, 20000 // size))
+        seconds = latency_ms(lambda i, s=size: pipe.predict_proba(X_test[:s]), repeats)
+        throughput[str(size)] = size / (seconds / 1000)
+    full_pipe = latency_ms(lambda i: pipe.predict_proba(X_test), 5)
+    full_keras = latency_ms(lambda i: model.predict(X_scaled, verbose=0), 5)
+    return {
+        "single_image_ms": one,
+        "single_equals_batch_bit_for_bit": bool(np.array_equal(singles, batch)),
+        "throughput_images_per_s": throughput,
+        "predict_10000_ms": {"pipeline": full_pipe, "keras model.predict": full_keras},
+        "ratios": {
+            "predict_10000_pipeline_over_keras": full_pipe / full_keras,
+            "single_model_predict_over_pipeline": one["keras model.predict"]
+            / one["pipeline.predict_proba"],
+        },
+    }
+
+
+def bench_classical(quick: bool) -> dict:
+    """Test accuracy and fit time of the compare command's models, full data."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from skfashion import fetch_fashion_mnist
+    from skfashion.cli import _classical_models, _subsample
+
+    train = fetch_fashion_mnist(subset="train")
+    test = fetch_fashion_mnist(subset="test")
+    n = 3000 if quick else None
+    X, y = _subsample(train.data, train.target, n, 0)
+    results = {}
+    for name, model in _classical_models(0).items():
+        if name.startswith("MLPClassifier"):
+            continue  # measured in bench_peers with the same epochs
+        X_m, y_m = X, y
+        if name.startswith("SVC"):
+            X_m, y_m = _subsample(X, y, 1000 if quick else 20000, 0)
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X_m, y_m)
+        fit_s = time.perf_counter() - start
+        results[name] = {
+            "n_train": len(y_m),
+            "fit_s": fit_s,
+            "test_accuracy": float(model.score(test.data, test.target)),
+        }
+        print(f"  {name}: {results[name]['test_accuracy']:.4f}", flush=True)
+    return results
+
+
+def bench_parallel(quick: bool) -> dict:
+    """A realistic GridSearchCV serially, with 2 processes, and on Dask."""
+    import joblib
+    from sklearn.model_selection import GridSearchCV
+
+    from skfashion import fetch_fashion_mnist, make_fashion_pipeline
+
+    X, y = fetch_fashion_mnist(subset="train", return_X_y=True)
+    n = 2000 if quick else 12000
+    X, y = X[:n], y[:n]
+    grid = {
+        "clf__hidden_layer_sizes": [(128,), (256, 128)],
+        "clf__optimizer__learning_rate": [1e-3, 3e-3],
+    }
+
+    def search(n_jobs):
+        est = make_fashion_pipeline(epochs=1 if quick else 3, random_state=0)
+        start = time.perf_counter()
+        gs = GridSearchCV(est, grid, cv=2, n_jobs=n_jobs).fit(X, y)
+        return time.perf_counter() - start, gs.cv_results_["mean_test_score"].tolist()
+
+    results = {}
+    for label, n_jobs in (("n_jobs=1", 1), ("n_jobs=2", 2)):
+        seconds, scores = search(n_jobs)
+        results[label] = {"seconds": seconds, "scores": scores}
+        print(f"  {label}: {seconds:.1f} s", flush=True)
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - dask is an optional extra
+        results["dask"] = None
+    else:
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster:
+            with Client(cluster), joblib.parallel_config(backend="dask"):
+                seconds, scores = search(-1)
+        results["dask (2 workers)"] = {"seconds": seconds, "scores": scores}
+        print(f"  dask: {seconds:.1f} s", flush=True)
+    serial = results["n_jobs=1"]["seconds"]
+    results["ratios"] = {
+        k: v["seconds"] / serial for k, v in results.items() if v and k != "n_jobs=1"
+    }
+    results["n_train"] = n
+    return results
+
+
+def _machine() -> dict:
+    import keras
+    import sklearn
+    import tensorflow as tf
+
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "gpu": bool(tf.config.list_physical_devices("GPU")),
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "scikit-learn": sklearn.__version__,
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def _markdown(r: dict, quick: bool) -> str:
+    t, p, pr = r["training"], r["predict"], r["peers"]
+    ratios = t["ratios"]
+    one = p["single_image_ms"]
+    lines = [
+        f"# skfashion benchmarks{' (quick smoke run)' if quick else ''}",
+        "",
+        f"Machine: {r['machine']['cpu']}, {r['machine']['cores']} cores, "
+        f"GPU: {r['machine']['gpu']}; TensorFlow {r['machine']['tensorflow']}, "
+        f"Keras {r['machine']['keras']}, scikit-learn "
+        f"{r['machine']['scikit-learn']}; {r['machine']['date']}.",
+        f"Training: {t['n_train']:,} images, {t['epochs']} epochs, batch 32, the "
+        "design's network; accuracy on the 10,000 test images.",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | goal | met |",
+        "|---|---:|---:|:---:|",
+    ]
+
+    def row(name, value, goal, ok, fmt="{:.3f}"):
+        lines.append(
+            f"| {name} | {fmt.format(value)} | {goal} | {'yes' if ok else 'no'} |"
+        )
+
+    same_spe = ratios["fit_skfashion_over_keras_same_steps_per_execution"]
+    row(
+        "fit time / raw Keras, same steps_per_execution",
+        same_spe,
+        "<= 1.05",
+        same_spe <= 1.05,
+    )
+    pr_ratio = p["ratios"]["predict_10000_pipeline_over_keras"]
+    row(
+        "predict 10,000 / raw Keras model.predict",
+        pr_ratio,
+        "<= 1.10",
+        pr_ratio <= 1.10,
+    )
+    ep = ratios["epoch_skfashion_over_keras_default"]
+    row("epoch time / raw Keras default fit (batch 32)", ep, "<= 0.75", ep <= 0.75)
+    lat = one["pipeline.predict_proba"]
+    row("single-image pipeline.predict_proba (ms, median)", lat, "<= 1 ms", lat <= 1)
+    row(
+        "single image == batch, bit for bit",
+        p["single_equals_batch_bit_for_bit"],
+        "True",
+        p["single_equals_batch_bit_for_bit"],
+        "{}",
+    )
+    acc = t["skfashion"]["test_accuracy"]
+    row(
+        "default config test accuracy (median of seeds)",
+        acc,
+        ">= 0.89",
+        acc >= 0.89,
+        "{:.4f}",
+    )
+    pacc = pr["skfashion_preset"]["test_accuracy"]
+    row("stronger preset test accuracy", pacc, ">= 0.905", pacc >= 0.905, "{:.4f}")
+    mlp = pr["sklearn_mlp"]
+    faster = t["skfashion"]["epoch_s"] < _median(mlp["epoch_s"])
+    better = acc > mlp["test_accuracy"]
+    row(
+        "vs sklearn MLPClassifier: faster per epoch and more accurate",
+        f"{t['skfashion']['epoch_s']:.1f} s vs {_median(mlp['epoch_s']):.1f} s; "
+        f"{acc:.4f} vs {mlp['test_accuracy']:.4f}",
+        "both",
+        faster and better,
+        "{}",
+    )
+    rss = ratios["peak_rss_skfashion_over_keras"]
+    row("peak RSS / raw Keras", rss, "<= 1.1", rss <= 1.1)
+    lines += [
+        "",
+        "## Training (medians)",
+        "",
+        "| | fit (s) | epoch (s) | test accuracy | per seed | peak RSS (MB) |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
+    for mode, label in (
+        ("keras", "raw Keras, default fit"),
+        ("keras_spe", "raw Keras, steps_per_execution=32"),
+        ("skfashion", "skfashion FashionMLPClassifier"),
+    ):
+        m = t[mode]
+        accs = ", ".join(f"{a:.4f}" for a in m["test_accuracies"])
+        lines.append(
+            f"| {label} | {m['fit_s']:.1f} | {m['epoch_s']:.2f} | "
+            f"{m['test_accuracy']:.4f} | {accs} | {m['peak_rss_mb']:.0f} |"
+        )
+    preset = pr["skfashion_preset"]
+    lines.append(
+        f"| skfashion stronger preset ({preset['epochs']} epochs, early stopping) | "
+        f"{preset['fit_s']:.1f} | {_median(preset['epoch_s']):.2f} | "
+        f"{preset['test_accuracy']:.4f} | seed 0 | {preset['peak_rss_mb']:.0f} |"
+    )
+    lines.append(
+        f"| scikit-learn MLPClassifier, same layers | {mlp['fit_s']:.1f} | "
+        f"{_median(mlp['epoch_s']):.2f} | {mlp['test_accuracy']:.4f} | seed 0 | "
+        f"{mlp['peak_rss_mb']:.0f} |"
+    )
+    lines += ["", "## Prediction", "", "| single image | median ms |", "|---|---:|"]
+    lines += [f"| {k} | {v:.3f} |" for k, v in one.items()]
+    lines += ["", "| images per call | images/s |", "|---:|---:|"]
+    lines += [f"| {k} | {v:,.0f} |" for k, v in p["throughput_images_per_s"].items()]
+    lines += ["", "## Classical models (full training set; SVC on 20,000)", ""]
+    lines += ["| model | n train | fit (s) | test accuracy | published |"]
+    lines += ["|---|---:|---:|---:|---:|"]
+    for name, c in r["classical"].items():
+        pub = PUBLISHED.get(name.split(" ")[0], "")
+        lines.append(
+            f"| {name} | {c['n_train']:,} | {c['fit_s']:.1f} | "
+            f"{c['test_accuracy']:.4f} | {pub} |"
+        )
+    lines.append(
+        f"| MLPClassifier (512,256,128), 15 epochs | {mlp['n_train']:,} | "
+        f"{mlp['fit_s']:.1f} | {mlp['test_accuracy']:.4f} | "
+        f"{PUBLISHED['MLPClassifier']} |"
+    )
+    par = r["parallel"]
+    lines += ["", f"## GridSearchCV, 4 candidates x 2 folds, {par['n_train']:,} images"]
+    lines += ["", "| backend | seconds | / serial |", "|---|---:|---:|"]
+    for k, v in par.items():
+        if isinstance(v, dict) and "seconds" in v:
+            ratio = par["ratios"].get(k, 1.0)
+            lines.append(f"| {k} | {v['seconds']:.1f} | {ratio:.2f} |")
+    lines += [
+        "",
+        "Dataset load (all 70,000 images, new process): "
+        f"cold {r['datasets']['cold_s']:.2f} s, warm {r['datasets']['warm_s']:.2f} s.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    started = time.perf_counter()
+    results = {"machine": _machine(), "quick": quick}
+    for name, bench in (
+        ("datasets", lambda q: bench_datasets.run(repeats=1 if q else 3)),
+        ("training", bench_training),
+        ("peers", bench_peers),
+        ("predict", bench_predict),
+        ("classical", bench_classical),
+        ("parallel", bench_parallel),
+    ):
+        print(f"{name} ...", flush=True)
+        results[name] = bench(quick)
+    results["total_s"] = time.perf_counter() - started
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    suffix = "-quick" if quick else ""
+    (out / f"results{suffix}.json").write_text(json.dumps(results, indent=1) + "\n")
+    markdown = _markdown(results, quick)
+    (out / f"RESULTS{suffix}.md").write_text(markdown)
+    print(markdown)
+    print(f"total {results['total_s']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
