@@ -542,3 +542,13 @@ def test_steps_per_execution_changes_speed_not_results(scaled):
     b = FashionMLPClassifier(**FAST, steps_per_execution=32).fit(X, y)
     np.testing.assert_array_equal(a.predict_proba(X_test), b.predict_proba(X_test))
     assert a.history_ == b.history_
+
+
+def test_partial_fit_label_errors(scaled):
+    X, y, _, _ = scaled
+    clf = FashionMLPClassifier(**FAST)
+    with pytest.raises(ValueError, match=r"y contains labels \[9\] that are not in"):
+        clf.partial_fit(X[:50], np.r_[y[:49] % 3, 9], classes=[0, 1, 2])
+    clf = FashionMLPClassifier(**FAST).partial_fit(X[:50], y[:50] % 3)
+    with pytest.raises(ValueError, match=r"labels not seen in the first fit: \[7\]"):
+        clf.partial_fit(X[:2], np.array([0, 7]))

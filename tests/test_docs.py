@@ -1,0 +1,37 @@
+"""The documentation builds with warnings as errors (make docs runs the gallery;
+here the examples are not executed: tests/test_examples.py runs them)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).parents[1] / "docs"
+
+
+def test_docs_build_without_warnings(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-b",
+            "html",
+            "-D",
+            "plot_gallery=0",
+            "-d",
+            str(tmp_path / "doctrees"),
+            str(DOCS),
+            str(tmp_path / "html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    html = tmp_path / "html" / "generated" / "skfashion.FashionMLPClassifier.html"
+    text = html.read_text()
+    assert "hidden_layer_sizes" in text and "random_state" in text
+    assert (tmp_path / "html" / "auto_examples" / "index.html").is_file()

@@ -1,0 +1,38 @@
+"""Every example runs end to end in quick mode and writes its figure."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("plot_*.py"))
+FIGURES = {
+    "plot_quickstart.py": ["quickstart_history.png", "quickstart_predictions.png"],
+    "plot_grid_search.py": ["grid_search.png"],
+    "plot_compare_classical.py": ["compare_classical.png"],
+    "plot_persistence.py": ["persistence_report.png", "fashion.skf"],
+    "plot_tensorboard.py": ["tensorboard_runs.png"],
+    "plot_distributed_search.py": ["distributed_search.png"],
+}
+
+
+def test_every_example_is_listed():
+    assert sorted(p.name for p in EXAMPLES) == sorted(FIGURES)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs_in_quick_mode(example, tmp_path):
+    env = {**os.environ, "SKFASHION_QUICK": "1", "SKFASHION_EXAMPLE_OUT": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, str(example)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in FIGURES[example.name]:
+        assert (tmp_path / name).stat().st_size > 1000, name
