@@ -46,6 +46,22 @@ def _data(n: int | None, seed: int):
     return scaler.fit_transform(X), y, scaler.transform(test.data), test.target
 
 
+def _clock():
+    """A callback that appends each epoch's wall time to a list."""
+    import keras
+
+    epoch_times = []
+
+    class Clock(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            epoch_times.append(time.perf_counter() - self.t)
+
+    return epoch_times, Clock()
+
+
 def _raw_keras(X, y, X_test, y_test, args, steps_per_execution=1):
     import keras
     import numpy as np
@@ -62,14 +78,7 @@ def _raw_keras(X, y, X_test, y_test, args, steps_per_execution=1):
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
     )
-    epoch_times = []
-
-    class Clock(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.t = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            epoch_times.append(time.perf_counter() - self.t)
+    epoch_times, clock = _clock()
 
     Y = np.eye(10, dtype="float32")[y]
     start = time.perf_counter()
@@ -79,7 +88,7 @@ def _raw_keras(X, y, X_test, y_test, args, steps_per_execution=1):
         batch_size=args.batch_size,
         epochs=args.epochs,
         verbose=0,
-        callbacks=[Clock()],
+        callbacks=[clock],
     )
     fit_s = time.perf_counter() - start
     proba = model.predict(X_test, verbose=0)
@@ -87,22 +96,14 @@ def _raw_keras(X, y, X_test, y_test, args, steps_per_execution=1):
 
 
 def _skfashion(X, y, X_test, y_test, args, preset=False):
-    import keras
 
     from skfashion import FashionMLPClassifier
 
-    epoch_times = []
-
-    class Clock(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.t = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            epoch_times.append(time.perf_counter() - self.t)
+    epoch_times, clock = _clock()
 
     params = dict(PRESET) if preset else dict(epochs=args.epochs)
     params.setdefault("batch_size", args.batch_size)
-    clf = FashionMLPClassifier(**params, random_state=args.seed, callbacks=[Clock()])
+    clf = FashionMLPClassifier(**params, random_state=args.seed, callbacks=[clock])
     start = time.perf_counter()
     clf.fit(X, y)
     fit_s = time.perf_counter() - start

@@ -26,6 +26,10 @@ _LAZY = {
     "ModelComparison": "persistence",
     "ModelFileError": "persistence",
     "ModelVersionWarning": "persistence",
+    "plot_history": "plotting",
+    "plot_predictions": "plotting",
+    "plot_confusion_matrix": "plotting",
+    "load_image": "preprocessing",
 }
 
 __all__ = [
@@ -40,8 +44,12 @@ __all__ = [
     "compare_models",
     "export_keras",
     "fetch_fashion_mnist",
+    "load_image",
     "load_model",
     "make_fashion_pipeline",
+    "plot_confusion_matrix",
+    "plot_history",
+    "plot_predictions",
     "read_manifest",
     "save_model",
 ]
@@ -59,7 +67,8 @@ if TYPE_CHECKING:  # pragma: no cover
         read_manifest,
         save_model,
     )
-    from .preprocessing import ImageScaler
+    from .plotting import plot_confusion_matrix, plot_history, plot_predictions
+    from .preprocessing import ImageScaler, load_image
 
 
 def __getattr__(name: str):

@@ -552,3 +552,20 @@ def test_partial_fit_label_errors(scaled):
     clf = FashionMLPClassifier(**FAST).partial_fit(X[:50], y[:50] % 3)
     with pytest.raises(ValueError, match=r"labels not seen in the first fit: \[7\]"):
         clf.partial_fit(X[:2], np.array([0, 7]))
+
+
+@pytest.mark.parametrize("value", ["", "two", "0", "-3"])
+def test_invalid_omp_num_threads_is_ignored(monkeypatch, value):
+    from skfashion._compat import limit_tf_threads
+
+    monkeypatch.setenv("OMP_NUM_THREADS", value)
+    assert limit_tf_threads() is None
+
+
+def test_public_names_resolve():
+    import skfashion
+
+    for name in skfashion.__all__:
+        assert getattr(skfashion, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        skfashion.nope  # noqa: B018
