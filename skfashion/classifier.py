@@ -187,8 +187,9 @@ class FashionMLPClassifier(KerasClassifier):
         ``random_state`` (it falls back to an unstratified split when a class
         has too few samples to stratify).
     early_stopping : bool, default=False
-        Stop when ``val_loss`` has not improved for ``n_iter_no_change``
-        epochs and restore the best epoch's weights. Needs a hold-out: if
+        Stop when the validation accuracy (MLPClassifier's validation
+        score) has not improved for ``n_iter_no_change`` epochs, and restore
+        the weights of the best epoch. Needs a hold-out: if
         ``validation_split`` is 0, 10% is held out (MLPClassifier's
         ``validation_fraction`` default).
     n_iter_no_change : int, default=10
@@ -569,7 +570,8 @@ class FashionMLPClassifier(KerasClassifier):
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
-                    monitor="val_loss",
+                    monitor="val_accuracy",
+                    mode="max",
                     patience=self.n_iter_no_change,
                     restore_best_weights=True,
                 )

@@ -230,11 +230,16 @@ def test_early_stopping_stops_and_restores_best(scaled):
         n_iter_no_change=2,
         random_state=0,
     ).fit(X, y)
-    val_loss = clf.history_["val_loss"]
+    val_accuracy = clf.history_["val_accuracy"]
     assert clf.n_iter_ < 60  # stopped
-    best = int(np.argmin(val_loss))
+    best = int(np.argmax(val_accuracy))  # the first epoch with the best score
     assert clf.n_iter_ == best + 1 + 2  # patience epochs after the best
     assert len(clf.history_["val_loss"]) == clf.n_iter_
+    # The restored weights score the best accuracy on the same hold-out.
+    split_seed = int(np.random.RandomState(clf._seed).randint(2**31 - 1, size=2)[0])
+    _, (X_val, Y_val, _) = clf._split_validation(X, np.eye(10)[y], None, split_seed)
+    restored = np.mean(clf.predict(X_val) == Y_val.argmax(axis=1))
+    assert restored == pytest.approx(max(val_accuracy), abs=1e-6)
 
 
 def test_dropout_and_other_activations_and_optimizers(scaled):
