@@ -176,6 +176,10 @@ class FashionMLPClassifier(KerasClassifier):
     optimizer__learning_rate : float, default=0.001
         The optimizer's learning rate (SciKeras' routed-parameter spelling, so
         ``GridSearchCV`` can search ``clf__optimizer__learning_rate``).
+    learning_rate : {"constant", "adaptive"}, default="constant"
+        The schedule, as MLPClassifier names it. "adaptive" divides the
+        learning rate by 5 each time two consecutive epochs fail to improve
+        the validation accuracy (with a hold-out) or the training loss.
     epochs : int, default=15
         Passes over the training data (fewer if ``early_stopping`` stops).
     batch_size : int, default=32
@@ -268,6 +272,7 @@ class FashionMLPClassifier(KerasClassifier):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "optimizer": [str, type],
         "optimizer__learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [StrOptions({"constant", "adaptive"})],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
@@ -290,6 +295,7 @@ class FashionMLPClassifier(KerasClassifier):
         dropout: float = 0.0,
         optimizer="adam",
         optimizer__learning_rate: float = 0.001,
+        learning_rate: str = "constant",
         epochs: int = 15,
         batch_size: int = 32,
         validation_split: float = 0.0,
@@ -309,6 +315,7 @@ class FashionMLPClassifier(KerasClassifier):
         self.dropout = dropout
         self.optimizer = optimizer
         self.optimizer__learning_rate = optimizer__learning_rate
+        self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
         self.validation_split = validation_split
@@ -563,10 +570,19 @@ class FashionMLPClassifier(KerasClassifier):
             train, val = (*train, None), (*val, None)
         return tuple(train), tuple(val)
 
-    def _callbacks(self):
+    def _callbacks(self, has_validation: bool):
         callbacks = []
         for cb in self.callbacks or []:
             callbacks.append(cb() if isinstance(cb, type) else cb)
+        if self.learning_rate == "adaptive":
+            callbacks.append(
+                keras.callbacks.ReduceLROnPlateau(
+                    monitor="val_accuracy" if has_validation else "loss",
+                    mode="max" if has_validation else "min",
+                    factor=0.2,
+                    patience=2,
+                )
+            )
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -600,7 +616,7 @@ class FashionMLPClassifier(KerasClassifier):
             epochs=initial_epoch + epochs,
             initial_epoch=initial_epoch,
             validation_data=validation,
-            callbacks=self._callbacks(),
+            callbacks=self._callbacks(has_validation=val is not None),
             shuffle=False,  # the dataset shuffles, with its own seed
             verbose=self.verbose,
         )

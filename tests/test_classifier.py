@@ -80,6 +80,7 @@ def test_clone_keeps_every_non_default_parameter():
         dropout=0.2,
         optimizer="sgd",
         optimizer__learning_rate=0.05,
+        learning_rate="adaptive",
         epochs=3,
         batch_size=128,
         validation_split=0.2,
@@ -423,6 +424,7 @@ def test_column_y_warns_like_scikit_learn():
         ({"validation_split": 1.5}, "'validation_split' parameter"),
         ({"optimizer__learning_rate": 0}, "'optimizer__learning_rate' parameter"),
         ({"class_weight": "auto"}, "'class_weight' parameter"),
+        ({"learning_rate": "invscaling"}, "'learning_rate' parameter"),
         ({"hidden_layer_sizes": (64, 0)}, "hidden_layer_sizes must be a positive"),
         ({"activation": "nope"}, "activation='nope' is not a Keras activation"),
         ({"optimizer": "nope"}, "optimizer='nope' is not a Keras optimizer"),
@@ -574,3 +576,22 @@ def test_public_names_resolve():
         assert getattr(skfashion, name) is not None
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         skfashion.nope  # noqa: B018
+
+
+def test_adaptive_learning_rate_divides_by_five_on_plateaus(scaled):
+    X, y, _, _ = scaled
+    clf = FashionMLPClassifier(
+        hidden_layer_sizes=(64,),
+        optimizer__learning_rate=0.01,
+        learning_rate="adaptive",
+        validation_split=0.25,
+        epochs=15,
+        random_state=0,
+    ).fit(X[:200], y[:200])
+    rates = np.asarray(clf.history_["learning_rate"])
+    assert rates[0] == pytest.approx(0.01)
+    assert rates[-1] < 0.01  # 200 images: the validation accuracy plateaus
+    steps = rates[1:] / rates[:-1]
+    assert np.all(np.isclose(steps, 1) | np.isclose(steps, 0.2))
+    constant = FashionMLPClassifier(**FAST).fit(X[:200], y[:200])
+    assert "learning_rate" not in constant.history_
