@@ -417,27 +417,44 @@ def _markdown(r: dict, quick: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+BENCHES = {
+    "datasets": lambda q: bench_datasets.run(repeats=1 if q else 3),
+    "training": bench_training,
+    "peers": bench_peers,
+    "predict": bench_predict,
+    "classical": bench_classical,
+    "parallel": bench_parallel,
+}
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(BENCHES),
+        help="re-run these sections and keep the others from the last results",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
-    started = time.perf_counter()
-    results = {"machine": _machine(), "quick": quick}
-    for name, bench in (
-        ("datasets", lambda q: bench_datasets.run(repeats=1 if q else 3)),
-        ("training", bench_training),
-        ("peers", bench_peers),
-        ("predict", bench_predict),
-        ("classical", bench_classical),
-        ("parallel", bench_parallel),
-    ):
-        print(f"{name} ...", flush=True)
-        results[name] = bench(quick)
-    results["total_s"] = time.perf_counter() - started
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     suffix = "-quick" if quick else ""
+    results = {}
+    if args.only:
+        results = json.loads((out / f"results{suffix}.json").read_text())
+        results.setdefault("rerun", {})
+    started = time.perf_counter()
+    results.update({"machine": _machine(), "quick": quick})
+    for name, bench in BENCHES.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"{name} ...", flush=True)
+        results[name] = bench(quick)
+        if args.only:
+            results["rerun"][name] = time.strftime("%Y-%m-%d %H:%M")
+    results["total_s"] = time.perf_counter() - started
     (out / f"results{suffix}.json").write_text(json.dumps(results, indent=1) + "\n")
     markdown = _markdown(results, quick)
     (out / f"RESULTS{suffix}.md").write_text(markdown)
