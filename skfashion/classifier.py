@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+import weakref
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -34,6 +35,10 @@ _ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear"}
 # Rows per forward pass in predict: large enough to amortise the call, small
 # enough to bound the activations' memory (8192 x 512 floats = 16 MiB).
 _PREDICT_CHUNK = 8192
+# Each network's traced inference function, built on first predict. Kept
+# outside the estimator: predict must not change the estimator's __dict__,
+# and the function is not picklable. Entries go when their network does.
+_PREDICT_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _build_mlp(
@@ -634,21 +639,15 @@ class FashionMLPClassifier(KerasClassifier):
             )
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
-        cached = getattr(self, "_predict_fn", None)
-        if cached is None or cached[0] is not self.model_:
-            cached = (self.model_, _make_predict_fn(self.model_, self.n_features_in_))
-            self._predict_fn = cached
+        predict_fn = _PREDICT_FUNCTIONS.get(self.model_)
+        if predict_fn is None:
+            predict_fn = _make_predict_fn(self.model_, self.n_features_in_)
+            _PREDICT_FUNCTIONS[self.model_] = predict_fn
         outputs = [
-            _forward(cached[1], X[i : i + _PREDICT_CHUNK])
+            _forward(predict_fn, X[i : i + _PREDICT_CHUNK])
             for i in range(0, len(X), _PREDICT_CHUNK)
         ]
         return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
-
-    def __getstate__(self):
-        # The traced inference function is rebuilt on demand, not pickled.
-        state = super().__getstate__()
-        state.pop("_predict_fn", None)
-        return state
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per class of ``classes_``.
@@ -729,8 +728,9 @@ def _make_predict_fn(model, n_features):
     """
     import tensorflow as tf
 
+    model_ref = weakref.ref(model)  # the cache must not keep the model alive
     function = tf.function(
-        lambda x: model(x, training=False),
+        lambda x: model_ref()(x, training=False),
         input_signature=[tf.TensorSpec([None, n_features], tf.float32)],
     )
     return function.get_concrete_function()
