@@ -307,6 +307,13 @@ def _markdown(r: dict, quick: bool) -> str:
             f"| {name} | {fmt.format(value)} | {goal} | {'yes' if ok else 'no'} |"
         )
 
+    default_fit = ratios["fit_skfashion_over_keras_default"]
+    row(
+        "fit time / raw Keras default fit (same network, data, batch, epochs)",
+        default_fit,
+        "<= 1.05",
+        default_fit <= 1.05,
+    )
     same_spe = ratios["fit_skfashion_over_keras_same_steps_per_execution"]
     row(
         "fit time / raw Keras, same steps_per_execution",

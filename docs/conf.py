@@ -1,12 +1,15 @@
 """Sphinx configuration for skfashion's documentation."""
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import skfashion
 
 sys.path.insert(0, str(Path(__file__).parent))  # gallery_scraper
+# autosummary regenerates these pages but never deletes stale ones.
+shutil.rmtree(Path(__file__).parent / "generated", ignore_errors=True)
 
 project = "skfashion"
 author = "skfashion developers"
