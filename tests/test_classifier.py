@@ -487,6 +487,7 @@ def test_serial_and_parallel_search_agree(scaled):
     np.testing.assert_array_equal(*results)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_calibrated_and_stacked(scaled):
     X, y, X_test, y_test = scaled
     calibrated = CalibratedClassifierCV(FashionMLPClassifier(**FAST), cv=2)
