@@ -21,6 +21,8 @@ import numpy as np
 from sklearn.datasets import fetch_file, get_data_home
 from sklearn.utils import Bunch
 
+from ._atomic import atomic_path
+
 __all__ = ["CLASS_NAMES", "DatasetIntegrityError", "fetch_fashion_mnist"]
 
 CLASS_NAMES: tuple[str, ...] = (
@@ -194,18 +196,11 @@ def _load_cached(data_home: Path, name: str) -> np.ndarray | None:
 
 def _save_cache(data_home: Path, name: str, arr: np.ndarray) -> None:
     """Write the verified array atomically; a read-only data_home is fine."""
-    path = _cache_path(data_home, name)
     try:
-        data_home.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=data_home, prefix=f".{name}-", suffix=".npy")
+        with atomic_path(_cache_path(data_home, name), suffix=".npy") as tmp:
+            np.save(tmp, arr, allow_pickle=False)
     except OSError:
         return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, arr, allow_pickle=False)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _load_file(name: str, data_home: Path, download_if_missing: bool) -> np.ndarray:

@@ -17,7 +17,6 @@ import io
 import json
 import os
 import platform
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ import joblib
 import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
+
+from ._atomic import atomic_path
 
 __all__ = [
     "FORMAT_VERSION",
@@ -93,43 +94,12 @@ def _params(estimator) -> dict[str, Any]:
     return {k: _jsonable(v) for k, v in sorted(params.items()) if k != "steps"}
 
 
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def _atomic_write(path: Path, chunks) -> None:
-    """Write to a temporary file beside ``path``, fsync, then rename over it.
-
-    A crash or kill at any moment leaves either the old file or the new one.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
 def _write(path: Path, manifest: dict, payload: bytes) -> None:
     header = json.dumps(manifest, indent=1, sort_keys=True).encode()
     length = len(header).to_bytes(_LENGTH_BYTES, "big")
-    _atomic_write(path, [_MAGIC, length, header, payload])
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        for chunk in (_MAGIC, length, header, payload):
+            f.write(chunk)
 
 
 def save_model(
@@ -305,17 +275,8 @@ def export_keras(estimator, path: str | os.PathLike) -> Path:
     path = Path(path)
     if path.suffix != ".keras":
         raise ValueError(f"The Keras format needs a '.keras' file name, got {path}.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.stem}.", suffix=".keras"
-    )
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".keras") as tmp:
         final.model_.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -249,3 +249,15 @@ def test_unreachable_file_is_an_os_error(isolated, mirror):
 def test_hashes_are_of_the_decompressed_bytes():
     for name, (sha, _) in datasets._FILES.items():
         assert hashlib.sha256(_raw(name)).hexdigest() == sha
+
+
+def test_unwritable_data_home_still_loads(tmp_path, monkeypatch):
+    from skfashion import _atomic
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(_atomic.tempfile, "mkstemp", refuse)
+    X, y = fetch_fashion_mnist(subset="test", data_home=tmp_path, return_X_y=True)
+    assert X.shape == (10000, 784) and np.bincount(y).tolist() == [1000] * 10
+    assert not list(tmp_path.glob("*.npy"))
