@@ -711,10 +711,10 @@ def _forward(predict_fn, X):
     """
     import tensorflow as tf
 
-    if len(X) == 1:
+    n = len(X)
+    if n == 1:
         X = np.repeat(X, 2, axis=0)
-        return predict_fn(tf.constant(X)).numpy()[:1]
-    return predict_fn(tf.constant(X)).numpy()
+    return predict_fn(tf.constant(X)).numpy()[:n]
 
 
 def _make_predict_fn(model, n_features):
