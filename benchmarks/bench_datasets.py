@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from statistics import median
 
 _CHILD = """
 import json, sys, time
@@ -39,13 +40,11 @@ def run(repeats: int = 3) -> dict:
         with tempfile.TemporaryDirectory() as home:
             cold.append(_load_in_new_process(home))
             warm.append(_load_in_new_process(home))
-    cold.sort()
-    warm.sort()
     return {
         "name": "dataset_load",
-        "cold_s": cold[len(cold) // 2],
-        "warm_s": warm[len(warm) // 2],
-        "cold_over_warm": cold[len(cold) // 2] / warm[len(warm) // 2],
+        "cold_s": median(cold),
+        "warm_s": median(warm),
+        "cold_over_warm": median(cold) / median(warm),
         "repeats": repeats,
     }
 

@@ -15,11 +15,11 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from statistics import median
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -48,10 +48,6 @@ def _worker(mode: str, **kw) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _median(values):
-    return statistics.median(values)
-
-
 def bench_training(quick: bool) -> dict:
     """Raw Keras vs skfashion (same network, data, batch, epochs), interleaved."""
     n, epochs = (6000, 2) if quick else (None, 15)
@@ -67,9 +63,9 @@ def bench_training(quick: bool) -> dict:
         rs = runs[mode]
         epoch_times = [t for r in rs for t in r["epoch_s"][1:] or r["epoch_s"]]
         return {
-            "fit_s": _median([r["fit_s"] for r in rs]),
-            "epoch_s": _median(epoch_times),
-            "test_accuracy": _median([r["test_accuracy"] for r in rs]),
+            "fit_s": median([r["fit_s"] for r in rs]),
+            "epoch_s": median(epoch_times),
+            "test_accuracy": median([r["test_accuracy"] for r in rs]),
             "test_accuracies": [r["test_accuracy"] for r in rs],
             "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
         }
@@ -134,7 +130,7 @@ def bench_predict(quick: bool) -> dict:
             t = time.perf_counter()
             fn(i % 1000)
             times.append(time.perf_counter() - t)
-        return 1000 * _median(times)
+        return 1000 * median(times)
 
     reps = 50 if quick else 300
     one = {
@@ -350,11 +346,11 @@ def _markdown(r: dict, quick: bool) -> str:
     pacc = pr["skfashion_preset"]["test_accuracy"]
     row("stronger preset test accuracy", pacc, ">= 0.905", pacc >= 0.905, "{:.4f}")
     mlp = pr["sklearn_mlp"]
-    faster = t["skfashion"]["epoch_s"] < _median(mlp["epoch_s"])
+    faster = t["skfashion"]["epoch_s"] < median(mlp["epoch_s"])
     better = acc > mlp["test_accuracy"]
     row(
         "vs sklearn MLPClassifier: faster per epoch and more accurate",
-        f"{t['skfashion']['epoch_s']:.1f} s vs {_median(mlp['epoch_s']):.1f} s; "
+        f"{t['skfashion']['epoch_s']:.1f} s vs {median(mlp['epoch_s']):.1f} s; "
         f"{acc:.4f} vs {mlp['test_accuracy']:.4f}",
         "both",
         faster and better,
@@ -383,12 +379,12 @@ def _markdown(r: dict, quick: bool) -> str:
     preset = pr["skfashion_preset"]
     lines.append(
         f"| skfashion stronger preset ({preset['epochs']} epochs, early stopping) | "
-        f"{preset['fit_s']:.1f} | {_median(preset['epoch_s']):.2f} | "
+        f"{preset['fit_s']:.1f} | {median(preset['epoch_s']):.2f} | "
         f"{preset['test_accuracy']:.4f} | seed 0 | {preset['peak_rss_mb']:.0f} |"
     )
     lines.append(
         f"| scikit-learn MLPClassifier, same layers | {mlp['fit_s']:.1f} | "
-        f"{_median(mlp['epoch_s']):.2f} | {mlp['test_accuracy']:.4f} | seed 0 | "
+        f"{median(mlp['epoch_s']):.2f} | {mlp['test_accuracy']:.4f} | seed 0 | "
         f"{mlp['peak_rss_mb']:.0f} |"
     )
     lines += ["", "## Prediction", "", "| single image | median ms |", "|---|---:|"]
