@@ -17,11 +17,13 @@ _LAZY = {
     "DatasetIntegrityError": "datasets",
     "ImageScaler": "preprocessing",
     "FashionMLPClassifier": "classifier",
+    "FashionCNNClassifier": "classifier",
     "make_fashion_pipeline": "classifier",
     "save_model": "persistence",
     "load_model": "persistence",
     "read_manifest": "persistence",
     "export_keras": "persistence",
+    "export_onnx": "onnx",
     "compare_models": "persistence",
     "ModelComparison": "persistence",
     "ModelFileError": "persistence",
@@ -35,6 +37,7 @@ _LAZY = {
 __all__ = [
     "CLASS_NAMES",
     "DatasetIntegrityError",
+    "FashionCNNClassifier",
     "FashionMLPClassifier",
     "ImageScaler",
     "ModelComparison",
@@ -43,6 +46,7 @@ __all__ = [
     "__version__",
     "compare_models",
     "export_keras",
+    "export_onnx",
     "fetch_fashion_mnist",
     "load_image",
     "load_model",
@@ -55,8 +59,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .classifier import FashionMLPClassifier, make_fashion_pipeline
+    from .classifier import (
+        FashionCNNClassifier,
+        FashionMLPClassifier,
+        make_fashion_pipeline,
+    )
     from .datasets import CLASS_NAMES, DatasetIntegrityError, fetch_fashion_mnist
+    from .onnx import export_onnx
     from .persistence import (
         ModelComparison,
         ModelFileError,

@@ -20,7 +20,13 @@ from sklearn.model_selection import (
 )
 from sklearn.pipeline import Pipeline
 
-from skfashion import FashionMLPClassifier, ImageScaler, make_fashion_pipeline
+from skfashion import (
+    FashionCNNClassifier,
+    FashionMLPClassifier,
+    ImageScaler,
+    make_fashion_pipeline,
+)
+from skfashion._base import _seeds
 
 FAST = dict(hidden_layer_sizes=(32,), epochs=3, batch_size=64, random_state=0)
 
@@ -126,11 +132,16 @@ def test_predict_proba_columns_follow_classes(fitted, scaled):
     np.testing.assert_array_equal(
         fitted.classes_[proba.argmax(axis=1)], fitted.predict(X_test[:50])
     )
-    # One image at a time gives bit for bit what the batch gives.
+    # One image at a time, or the batch in another order, gives bit for bit
+    # what the batch gives.
     for i in range(5):
         one = fitted.predict_proba(X_test[i : i + 1])
         assert one.shape == (1, 10)
         np.testing.assert_array_equal(one, proba[i : i + 1])
+    order = np.random.RandomState(0).permutation(50)
+    np.testing.assert_array_equal(
+        fitted.predict_proba(X_test[:50][order]), proba[order]
+    )
 
 
 def test_prediction_is_silent_whatever_verbose(scaled, capfd):
@@ -216,9 +227,10 @@ def test_validation_split_is_stratified_and_reported(scaled):
     clf = FashionMLPClassifier(**FAST, validation_split=0.2).fit(X, y)
     assert set(clf.history_) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(clf.history_["val_loss"]) == 3
-    train, val = clf._split_validation(X, np.eye(10)[y], None, seed=0)
-    assert np.bincount(val[1].argmax(axis=1)).tolist() == [40] * 10
-    assert len(train[0]) == 1600
+    train, val = clf._split_validation(np.eye(10)[y], seed=0)
+    assert np.bincount(y[val]).tolist() == [40] * 10
+    assert len(train) == 1600
+    assert np.intersect1d(train, val).size == 0
 
 
 def test_early_stopping_stops_and_restores_best(scaled):
@@ -237,9 +249,8 @@ def test_early_stopping_stops_and_restores_best(scaled):
     assert clf.n_iter_ == best + 1 + 2  # patience epochs after the best
     assert len(clf.history_["val_loss"]) == clf.n_iter_
     # The restored weights score the best accuracy on the same hold-out.
-    split_seed = int(np.random.RandomState(clf._seed).randint(2**31 - 1, size=2)[0])
-    _, (X_val, Y_val, _) = clf._split_validation(X, np.eye(10)[y], None, split_seed)
-    restored = np.mean(clf.predict(X_val) == Y_val.argmax(axis=1))
+    _, val = clf._split_validation(np.eye(10)[y], _seeds(clf.random_state).split)
+    restored = np.mean(clf.predict(X[val]) == y[val])
     assert restored == pytest.approx(max(val_accuracy), abs=1e-6)
 
 
@@ -596,3 +607,178 @@ def test_adaptive_learning_rate_divides_by_five_on_plateaus(scaled):
     assert np.all(np.isclose(steps, 1) | np.isclose(steps, 0.2))
     constant = FashionMLPClassifier(**FAST).fit(X[:200], y[:200])
     assert "learning_rate" not in constant.history_
+
+
+# -- the family: what both estimators share ------------------------------------
+
+CNN_FAST = dict(filters=(8,), hidden_layer_sizes=(16,), epochs=2, random_state=0)
+FAMILY = [
+    pytest.param(FashionMLPClassifier, FAST, id="mlp"),
+    pytest.param(FashionCNNClassifier, CNN_FAST, id="cnn"),
+]
+
+
+def test_integer_random_state_ignores_global_seeds():
+    # A notebook that seeds Keras, TensorFlow and NumPy at the top, as Keras'
+    # guide recommends, must get the script's model (a fresh process).
+    code = textwrap.dedent(
+        """
+        import numpy as np
+        from skfashion import FashionCNNClassifier, FashionMLPClassifier
+
+        rng = np.random.RandomState(0)
+        X, y = rng.rand(300, 64).astype("float32"), np.arange(300) % 3
+        kw = dict(epochs=2, dropout=0.2, validation_split=0.2, random_state=1)
+        models = [
+            (FashionMLPClassifier, dict(hidden_layer_sizes=(16,))),
+            (FashionCNNClassifier, dict(filters=(4,), augment=True)),
+        ]
+        fresh = [cls(**p, **kw).fit(X, y).predict_proba(X) for cls, p in models]
+        import keras
+        keras.utils.set_random_seed(123)
+        np.random.seed(5)
+        seeded = [cls(**p, **kw).fit(X, y).predict_proba(X) for cls, p in models]
+        print([bool(np.array_equal(a, b)) for a, b in zip(fresh, seeded)])
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split("\n")[-2] == "[True, True]"
+
+
+@pytest.mark.parametrize(("cls", "params"), FAMILY)
+def test_partial_fit_epochs_equal_one_fit(cls, params, scaled):
+    X, y, X_test, _ = scaled
+    X, y = X[:600], y[:600]
+    fitted = cls(**params).fit(X, y)
+    stepwise = cls(**{**params, "epochs": 1})
+    for _ in range(params["epochs"]):
+        stepwise.partial_fit(X, y)
+    assert stepwise.history_["loss"] == fitted.history_["loss"]
+    np.testing.assert_array_equal(
+        stepwise.predict_proba(X_test), fitted.predict_proba(X_test)
+    )
+
+
+@pytest.mark.parametrize(("cls", "params"), FAMILY)
+def test_initialize_builds_an_untrained_network(cls, params, scaled):
+    X, y, X_test, _ = scaled
+    clf = cls(**params).initialize(X[:50], y[:50])
+    assert clf.predict_proba(X_test[:3]).shape == (3, 10)
+    assert not hasattr(clf, "history_")
+    with pytest.raises(ValueError, match="needs y"):
+        cls(**params).initialize(X[:50], None)
+
+
+@pytest.mark.parametrize(("cls", "params"), FAMILY)
+def test_predict_log_proba(cls, params, scaled):
+    X, y, X_test, _ = scaled
+    clf = cls(**params).fit(X[:300], y[:300])
+    np.testing.assert_array_equal(
+        clf.predict_log_proba(X_test[:20]), np.log(clf.predict_proba(X_test[:20]))
+    )
+
+
+@pytest.mark.parametrize(("cls", "params"), FAMILY)
+def test_alpha_is_mlpclassifier_l2_penalty(cls, params, scaled):
+    X, y, _, _ = scaled
+    plain = cls(**params).fit(X[:300], y[:300])
+    assert not plain.model_.losses  # alpha=0: the design's network, exactly
+    clf = cls(**{**params, "alpha": 1e-2}).fit(X[:300], y[:300])
+    kernels = [w for w in clf.model_.trainable_weights if "kernel" in w.path]
+    expected = 1e-2 / (2 * clf.batch_size) * sum(np.sum(np.square(k)) for k in kernels)
+    assert float(sum(clf.model_.losses)) == pytest.approx(float(expected), rel=1e-4)
+
+
+def test_tags_are_static(monkeypatch):
+    import tensorflow as tf
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("__sklearn_tags__ asked TensorFlow for devices")
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", refuse)
+    for cls in (FashionMLPClassifier, FashionCNNClassifier):
+        assert is_classifier(cls())
+        assert cls().__sklearn_tags__().non_deterministic is False
+
+
+# -- the CNN ---------------------------------------------------------------------
+
+
+def test_cnn_default_network(scaled):
+    X, y, _, _ = scaled
+    clf = FashionCNNClassifier(epochs=1, random_state=0).fit(X[:200], y[:200])
+    kinds = [type(layer).__name__ for layer in clf.model_.layers]
+    assert kinds[0] == "Reshape" and clf.model_.layers[0].target_shape == (28, 28, 1)
+    assert kinds.count("Conv2D") == 2 and kinds.count("BatchNormalization") == 2
+    assert [
+        layer.filters for layer in clf.model_.layers if "Conv" in type(layer).__name__
+    ] == [32, 64]
+    assert clf.model_.input_shape == (None, 784)
+    assert clf.model_.output_shape == (None, 10)
+    assert "RandomTranslation" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("n_features", "image_shape", "expected"),
+    [
+        (784, None, (28, 28)),
+        (20, None, (1, 20)),
+        (20, (4, 5), (4, 5)),
+        (1, None, (1, 1)),
+    ],
+)
+def test_cnn_image_shape(n_features, image_shape, expected, rng):
+    X, y = rng.rand(40, n_features), np.arange(40) % 2
+    clf = FashionCNNClassifier(**{**CNN_FAST, "image_shape": image_shape}).fit(X, y)
+    assert clf.model_.layers[0].target_shape == (*expected, 1)
+    assert clf.predict(X).shape == (40,)
+
+
+def test_cnn_image_shape_must_match_the_features(rng):
+    X, y = rng.rand(40, 784), np.arange(40) % 2
+    with pytest.raises(
+        ValueError, match=r"image_shape=\(27, 27\) holds 729 pixels, but X has 784"
+    ):
+        FashionCNNClassifier(**CNN_FAST, image_shape=(27, 27)).fit(X, y)
+
+
+def test_cnn_augmentation_trains_only(scaled):
+    X, y, X_test, _ = scaled
+    clf = FashionCNNClassifier(**{**CNN_FAST, "augment": True}).fit(X[:300], y[:300])
+    kinds = [type(layer).__name__ for layer in clf.model_.layers]
+    assert {"RandomTranslation", "RandomFlip"} <= set(kinds)
+    # Inference skips the augmentation: the same input, the same output.
+    np.testing.assert_array_equal(
+        clf.predict_proba(X_test[:20]), clf.predict_proba(X_test[:20])
+    )
+    network = clf.model_
+    np.testing.assert_allclose(
+        network(X_test[:20], training=False).numpy(),
+        clf.predict_proba(X_test[:20]),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    assert not np.allclose(
+        network(X_test[:20], training=True).numpy(), clf.predict_proba(X_test[:20])
+    )
+
+
+def test_cnn_learns_real_fashion_mnist(fashion_train, fashion_test):
+    from conftest import _stratified
+
+    X, y = _stratified(fashion_train.data, fashion_train.target, 6000, seed=0)
+    X_test, y_test = _stratified(fashion_test.data, fashion_test.target, 2000, seed=0)
+    pipe = make_fashion_pipeline("cnn", epochs=3, random_state=0).fit(X, y)
+    assert pipe.score(X_test, y_test) > 0.82  # chance: 0.10
+
+
+def test_make_fashion_pipeline_names_its_network():
+    assert type(make_fashion_pipeline("cnn")[-1]) is FashionCNNClassifier
+    assert type(make_fashion_pipeline()[-1]) is FashionMLPClassifier
+    with pytest.raises(
+        ValueError, match=r"model='resnet' is not one of \['cnn', 'mlp'\]"
+    ):
+        make_fashion_pipeline("resnet")
