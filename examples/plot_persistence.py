@@ -2,11 +2,13 @@
 Saving, reloading in a new process, and proving the model is the same
 =====================================================================
 
-:func:`~skfashion.save_model` writes atomically with a manifest holding the
-payload's SHA-256; :func:`~skfashion.load_model` checks it before unpickling.
-:func:`~skfashion.compare_models` then proves the reloaded model identical:
-class, parameters, structure, optimizer, classes, and every weight bit for
-bit. Model files are pickles: load them only from sources you trust.
+:func:`~skfashion.save_model` writes atomically a file that holds data only:
+a JSON manifest (the pipeline's steps, their parameters, each array's
+SHA-256) and the network's arrays as ``.npy``. :func:`~skfashion.load_model`
+rebuilds the pipeline with skfashion's own code and runs nothing from the
+file, so model files are safe to share. :func:`~skfashion.compare_models`
+then proves the reloaded model identical: class, parameters, structure,
+optimizer, classes, and every weight and optimizer array bit for bit.
 """
 
 # %%
@@ -35,7 +37,9 @@ model = make_fashion_pipeline(epochs=1 if QUICK else 15, random_state=0)
 model.fit(train.data[:n], train.target[:n])
 accuracy = model.score(test.data, test.target)
 path = save_model(model, os.path.join(OUT, "fashion.skf"), test_score=accuracy)
-print(read_manifest(path)["payload_sha256"])
+manifest = read_manifest(path)
+print([(step["name"], step["type"]) for step in manifest["steps"]])
+print(len(manifest["arrays"]), "arrays, e.g.", next(iter(manifest["arrays"].values())))
 
 # %%
 # A new Python process loads the file and scores it: the same accuracy, to
