@@ -80,6 +80,32 @@ def _subsample(X, y, n, random_state):
     return X_sub, y_sub
 
 
+# Estimator parameters the train command exposes, by their argparse names.
+# Options left out keep the estimator's own default (one source of truth).
+_TRAIN_PARAMS = {
+    "epochs": "epochs",
+    "batch_size": "batch_size",
+    "hidden_layer_sizes": "hidden_layer_sizes",
+    "learning_rate": "optimizer__learning_rate",
+    "dropout": "dropout",
+    "alpha": "alpha",
+    "early_stopping": "early_stopping",
+    "augment": "augment",
+}
+
+
+def _estimator_params(args, names: dict) -> dict:
+    """The estimator parameters the user set on the command line."""
+    params = {}
+    for option, param in names.items():
+        value = getattr(args, option, None)
+        if value is not None and value is not False:
+            params[param] = value
+    if params.get("augment") and args.model != "cnn":
+        raise CLIError("--augment needs --model cnn (the MLP has no augmentation)")
+    return params
+
+
 def _write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n")
 
@@ -95,12 +121,21 @@ def _say(args, message: str) -> None:
         print(message)
 
 
-def _load(path):
-    from .persistence import load_model
+def _load(args, return_manifest: bool = False):
+    from .persistence import ModelFileError, load_model
 
-    if not Path(path).exists():
-        raise CLIError(f"model file not found: {path}")
-    return load_model(path)
+    if not Path(args.model).exists():
+        raise CLIError(f"model file not found: {args.model}")
+    try:
+        return load_model(
+            args.model,
+            allow_pickle=args.allow_pickle,
+            return_manifest=return_manifest,
+        )
+    except ModelFileError as exc:
+        if "allow_pickle=True" in str(exc):
+            raise CLIError(f"{exc} (on the command line: --allow-pickle)") from exc
+        raise
 
 
 # -- commands ----------------------------------------------------------------------
@@ -121,18 +156,15 @@ def cmd_train(args) -> None:
     X, y = _subsample(train.data, train.target, args.max_samples, args.random_state)
     X_test, y_test = test.data, test.target  # always the full test set
     pipeline = make_fashion_pipeline(
-        hidden_layer_sizes=args.hidden_layer_sizes,
-        dropout=args.dropout,
-        optimizer__learning_rate=args.learning_rate,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
+        args.model,
+        **_estimator_params(args, _TRAIN_PARAMS),
         validation_split=args.validation_split,
-        early_stopping=args.early_stopping,
         random_state=args.random_state,
         tensorboard_log_dir=str(out / "tensorboard"),
         verbose=_verbosity(args),
     )
-    _say(args, f"Training on {len(y):,} images for up to {args.epochs} epochs ...")
+    epochs = pipeline[-1].epochs
+    _say(args, f"Training on {len(y):,} images for up to {epochs} epochs ...")
     start = time.perf_counter()
     pipeline.fit(X, y)
     train_seconds = time.perf_counter() - start
@@ -173,7 +205,7 @@ def cmd_evaluate(args) -> None:
     from .datasets import CLASS_NAMES, fetch_fashion_mnist
     from .plotting import plot_confusion_matrix
 
-    model = _load(args.model)
+    model = _load(args)
     test = fetch_fashion_mnist(subset="test")
     X_test, y_test = test.data, test.target
     y_pred = model.predict(X_test)
@@ -186,16 +218,57 @@ def cmd_evaluate(args) -> None:
     print(f"wrote {plot}")
 
 
+def _display_names(classes) -> list[str]:
+    """Fashion-MNIST's names for its label numbers; any other label as it is."""
+    from .datasets import CLASS_NAMES
+
+    if classes.dtype.kind in "iu" and set(classes.tolist()) <= set(
+        range(len(CLASS_NAMES))
+    ):
+        return [CLASS_NAMES[int(c)] for c in classes]
+    return [str(c) for c in classes]
+
+
+def _onnx_predictor(path: str):
+    """predict_proba and classes of an exported model, served by onnxruntime."""
+    import numpy as np
+
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        raise CLIError(
+            "predicting with an .onnx model needs onnxruntime: "
+            "pip install 'skfashion[onnx]'"
+        ) from None
+    if not Path(path).is_file():
+        raise CLIError(f"model file not found: {path}")
+    try:
+        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        classes = json.loads(session.get_modelmeta().custom_metadata_map["classes"])
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise CLIError(f"cannot read {path} as a skfashion ONNX model: {exc}") from None
+    dtype = np.uint8 if session.get_inputs()[0].type == "tensor(uint8)" else np.float32
+
+    def predict_proba(X):
+        return session.run(["probabilities"], {"X": X.astype(dtype)})[0]
+
+    return predict_proba, np.asarray(classes)
+
+
 def cmd_predict(args) -> None:
     import numpy as np
 
-    from .datasets import CLASS_NAMES, fetch_fashion_mnist
+    from .datasets import fetch_fashion_mnist
     from .plotting import plot_predictions
     from .preprocessing import load_image
 
     if not args.images and not args.test_index:
         raise CLIError("give image files or --test-index N (see --help)")
-    model = _load(args.model)
+    if Path(args.model).suffix == ".onnx":
+        predict_proba, classes = _onnx_predictor(args.model)
+    else:
+        model = _load(args)
+        predict_proba, classes = model.predict_proba, np.asarray(model.classes_)
     images, names, y_true = [], [], []
     for path in args.images:
         if not Path(path).is_file():
@@ -211,33 +284,47 @@ def cmd_predict(args) -> None:
         names.extend(f"test[{i}]" for i in args.test_index)
         y_true = [None] * len(args.images) + list(test.target[args.test_index])
     images = np.asarray(images)
-    proba = model.predict_proba(images.reshape(len(images), -1))
-    classes = np.asarray(model.classes_)
+    proba = predict_proba(images.reshape(len(images), -1))
     best = proba.argmax(axis=1)
+    display = _display_names(classes)
     for name, i, p in zip(names, best, proba.max(axis=1), strict=True):
-        print(f"{name}: {CLASS_NAMES[int(classes[i])]} ({p:.1%})")
+        print(f"{name}: {display[i]} ({p:.1%})")
     if args.plot:
-        truth = None
-        if y_true and all(t is not None for t in y_true):
-            truth = y_true
-        fig = plot_predictions(images, classes[best], truth, proba=proba.max(axis=1))
+        index = {c: i for i, c in enumerate(classes.tolist())}
+        truth = [index.get(t) if t is not None else None for t in y_true]
+        if not truth or any(t is None for t in truth):
+            truth = None
+        fig = plot_predictions(
+            images, best, truth, proba=proba.max(axis=1), class_names=display
+        )
         fig.savefig(args.plot, dpi=100)
         print(f"wrote {args.plot}")
 
 
-def cmd_verify(args) -> None:
-    import io
+def cmd_export(args) -> None:
+    from .onnx import export_onnx
 
-    import joblib
+    model = _load(args)
+    try:
+        path = export_onnx(model, args.output, input_dtype=args.input_dtype)
+    except ImportError as exc:
+        raise CLIError(str(exc)) from None
+    print(
+        f"wrote {path}: input X ({args.input_dtype} pixels), outputs label and "
+        "probabilities; serve it with onnxruntime (no TensorFlow needed)"
+    )
+
+
+def cmd_verify(args) -> None:
+    import tempfile
 
     from .datasets import fetch_fashion_mnist
-    from .persistence import compare_models, read_manifest
+    from .persistence import compare_models, load_model, save_model
 
-    model = _load(args.model)  # the payload's SHA-256 is checked here
-    manifest = read_manifest(args.model)
+    model, manifest = _load(args, return_manifest=True)  # hashes checked here
     test = fetch_fashion_mnist(subset="test")
     X_test, y_test = test.data, test.target
-    if manifest.get("test_score") is not None:
+    if manifest is not None and manifest.get("test_score") is not None:
         score = model.score(X_test, y_test)
         if score != manifest["test_score"]:
             raise CLIError(
@@ -245,13 +332,12 @@ def cmd_verify(args) -> None:
                 "recorded when it was saved"
             )
         print(f"test accuracy {score:.4f} equals the recorded {manifest['test_score']}")
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer)
-    buffer.seek(0)
-    report = compare_models(model, joblib.load(buffer), X_test[:1000])
+    with tempfile.TemporaryDirectory() as tmp:
+        again = load_model(save_model(model, Path(tmp) / "again.skf"))
+    report = compare_models(model, again, X_test[:1000])
     print(report)
     if not report.identical:
-        raise CLIError(f"joblib round trip changed: {', '.join(report.differences)}")
+        raise CLIError(f"save/load round trip changed: {', '.join(report.differences)}")
     print(f"{args.model}: integrity verified, reload identical")
 
 
@@ -299,15 +385,21 @@ def cmd_compare(args) -> None:
     X, y = _subsample(train.data, train.target, args.max_samples, args.random_state)
     cv = StratifiedKFold(args.cv, shuffle=True, random_state=args.random_state)
     models = {
-        "skfashion (512,256,128)": make_fashion_pipeline(
-            epochs=args.epochs, random_state=args.random_state
+        "skfashion-mlp (512,256,128)": make_fashion_pipeline(
+            "mlp", epochs=args.epochs, random_state=args.random_state
+        ),
+        "skfashion-cnn (32,64)": make_fashion_pipeline(
+            "cnn", epochs=args.epochs, random_state=args.random_state
         ),
         **_classical_models(args.random_state),
     }
     if args.models:
         unknown = set(args.models) - {name.split(" ")[0] for name in models}
         if unknown:
-            raise CLIError(f"unknown models {sorted(unknown)}")
+            known = sorted(name.split(" ")[0] for name in models)
+            raise CLIError(
+                f"unknown models {sorted(unknown)}; choose from {', '.join(known)}"
+            )
         models = {k: v for k, v in models.items() if k.split(" ")[0] in args.models}
     rows = []
     for name, model in models.items():
@@ -394,7 +486,9 @@ def cmd_tune(args) -> None:
     grid = _parse_grid(args)
     train = fetch_fashion_mnist(subset="train")
     X, y = _subsample(train.data, train.target, args.max_samples, args.random_state)
-    pipeline = make_fashion_pipeline(epochs=args.epochs, random_state=args.random_state)
+    pipeline = make_fashion_pipeline(
+        args.model, epochs=args.epochs, random_state=args.random_state
+    )
     valid = pipeline.get_params()
     unknown = [k for k in grid if k not in valid]
     if unknown:
@@ -432,10 +526,19 @@ def cmd_tune(args) -> None:
 # -- the parser ----------------------------------------------------------------------
 
 
+def _add_allow_pickle(parser) -> None:
+    parser.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="also open pickle-based models (skfashion 0.1 files, joblib files); "
+        "unpickling runs code: only for files you trust",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skfashion",
-        description="Train, evaluate and use a Fashion-MNIST MLP the scikit-learn way.",
+        description="Fashion-MNIST networks (MLP, CNN), the scikit-learn way.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -447,18 +550,42 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("train", cmd_train, "train the pipeline on the training set and save it")
-    p.add_argument("--epochs", type=_positive_int, default=15)
-    p.add_argument("--batch-size", type=_positive_int, default=32)
+    p.add_argument(
+        "--model",
+        choices=["mlp", "cnn"],
+        default="mlp",
+        help="the network: the design's MLP or the CNN (default: %(default)s)",
+    )
+    own = " (default: the model's own)"
+    p.add_argument("--epochs", type=_positive_int, help="passes over the data" + own)
+    p.add_argument("--batch-size", type=_positive_int, help="samples per step" + own)
     p.add_argument(
         "--hidden-layer-sizes",
         type=_layer_sizes,
-        default=(512, 256, 128),
         metavar="N,N,...",
+        help="units of the dense hidden layers" + own,
     )
-    p.add_argument("--learning-rate", type=_positive_float, default=1e-3)
-    p.add_argument("--dropout", type=_fraction, default=0.0)
-    p.add_argument("--validation-split", type=_fraction, default=0.1)
-    p.add_argument("--early-stopping", action="store_true")
+    p.add_argument(
+        "--learning-rate", type=_positive_float, help="Adam's learning rate" + own
+    )
+    p.add_argument("--dropout", type=_fraction, help="dropout rate" + own)
+    p.add_argument(
+        "--alpha",
+        type=_float_type(lambda v: v >= 0, "a number >= 0"),
+        help="L2 penalty, as MLPClassifier's alpha" + own,
+    )
+    p.add_argument(
+        "--validation-split",
+        type=_fraction,
+        default=0.1,
+        help="fraction held out for the validation curve (default: %(default)s)",
+    )
+    p.add_argument(
+        "--early-stopping", action="store_true", help="stop when validation stalls"
+    )
+    p.add_argument(
+        "--augment", action="store_true", help="random shifts and flips (CNN only)"
+    )
     p.add_argument("--random-state", type=int, default=0)
     p.add_argument(
         "--max-samples",
@@ -471,16 +598,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("evaluate", cmd_evaluate, "test accuracy, report and confusion matrix")
     p.add_argument("model")
+    _add_allow_pickle(p)
     p.add_argument("--plot", help="confusion matrix PNG (default: beside the model)")
 
     p = add("predict", cmd_predict, "classify image files or test-set images")
     p.add_argument("model")
-    p.add_argument("images", nargs="*", help="PNG or JPEG files, any size")
+    _add_allow_pickle(p)
+    p.add_argument(
+        "images", nargs="*", help="PNG or JPEG files, any size (MODEL may be .onnx)"
+    )
     p.add_argument("--test-index", type=int, nargs="+", default=[], metavar="N")
     p.add_argument("--plot", help="write a grid of the images and predictions (PNG)")
 
+    p = add("export", cmd_export, "export a saved model as one ONNX graph")
+    p.add_argument("model")
+    p.add_argument("output", help="the .onnx file to write")
+    p.add_argument(
+        "--input-dtype",
+        choices=["float32", "uint8"],
+        default="float32",
+        help="type of the graph's pixel input (default: %(default)s)",
+    )
+    _add_allow_pickle(p)
+
     p = add("verify", cmd_verify, "check a saved model's integrity and reload")
     p.add_argument("model")
+    _add_allow_pickle(p)
     p.add_argument(
         "--max-samples", type=_positive_int, default=None, help=argparse.SUPPRESS
     )
@@ -494,7 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--models",
         nargs="+",
         metavar="NAME",
-        help="only these (first word of the name, e.g. skfashion SVC)",
+        help="only these (first word of the name, e.g. skfashion-cnn SVC)",
     )
     p.add_argument("--random-state", type=int, default=0)
     p.add_argument("--output-dir", default="output")
@@ -504,6 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
     grid = p.add_mutually_exclusive_group(required=True)
     grid.add_argument("--grid", help="JSON, e.g. '{\"clf__dropout\": [0, 0.2]}'")
     grid.add_argument("--grid-file", help="a JSON file holding the grid")
+    p.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     p.add_argument("--cv", type=_positive_int, default=3)
     p.add_argument("--epochs", type=_positive_int, default=15)
     p.add_argument("--max-samples", type=_positive_int, default=None)

@@ -145,14 +145,34 @@ def test_tune(tmp_path, capsys):
     assert load_model(tmp_path / "model.skf").named_steps["clf"].n_iter_ == 1
 
 
+def test_train_a_cnn(tmp_path):
+    args = ["train", "--model", "cnn", "--epochs", "1", "--max-samples", "600"]
+    assert main([*args, "--augment", "--output-dir", str(tmp_path), "--quiet"]) == 0
+    clf = load_model(tmp_path / "model.skf")[-1]
+    assert type(clf).__name__ == "FashionCNNClassifier" and clf.augment
+    assert clf.hidden_layer_sizes == (128,)  # the CNN's own default
+
+
+def test_augment_needs_the_cnn(tmp_path, capsys):
+    assert main(["train", "--augment", "--output-dir", str(tmp_path)]) == 1
+    assert "--augment needs --model cnn" in capsys.readouterr().err
+
+
+def test_compare_lists_valid_model_names(tmp_path, capsys):
+    assert main(["compare", "--models", "Foo", "--output-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "unknown models ['Foo']; choose from" in err and "skfashion-cnn" in err
+
+
 def test_compare(tmp_path, capsys):
     args = ["compare", "--cv", "2", "--epochs", "1", "--max-samples", "400"]
-    args += ["--models", "skfashion", "LogisticRegression", "SVC"]
+    args += ["--models", "skfashion-mlp", "skfashion-cnn", "LogisticRegression", "SVC"]
     args += ["--svm-samples", "200", "--output-dir", str(tmp_path), "--quiet"]
     assert main(args) == 0
     table = (tmp_path / "compare.md").read_text()
-    assert "skfashion" in table and "LogisticRegression" in table and "SVC" in table
-    assert len((tmp_path / "compare.csv").read_text().splitlines()) == 4
+    for name in ("skfashion-mlp", "skfashion-cnn", "LogisticRegression", "SVC"):
+        assert name in table
+    assert len((tmp_path / "compare.csv").read_text().splitlines()) == 5
     with Image.open(tmp_path / "compare.png") as img:
         assert img.size[0] > 400
 
@@ -173,9 +193,21 @@ def test_missing_model(tmp_path, capsys):
 
 def test_corrupt_model(trained, tmp_path, capsys):
     data = bytearray((trained / "model.skf").read_bytes())
-    data[-10] ^= 0xFF
+    data[len(data) // 2] ^= 0xFF  # inside the network's arrays
     (tmp_path / "bad.skf").write_bytes(data)
-    _fails(["verify", str(tmp_path / "bad.skf")], capsys, "corrupted or was modified")
+    _fails(["verify", str(tmp_path / "bad.skf")], capsys, "not a valid skfashion model")
+
+
+def test_pickle_models_need_allow_pickle(trained, tmp_path, capsys):
+    import joblib
+
+    from skfashion import load_model
+
+    joblib.dump(load_model(trained / "model.skf"), tmp_path / "m.joblib")
+    _fails(["evaluate", str(tmp_path / "m.joblib")], capsys, "--allow-pickle")
+    args = ["evaluate", str(tmp_path / "m.joblib"), "--allow-pickle"]
+    assert main([*args, "--plot", str(tmp_path / "cm.png")]) == 0
+    assert "test accuracy:" in capsys.readouterr().out
 
 
 def test_not_a_model(trained, capsys):

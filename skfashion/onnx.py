@@ -1,0 +1,290 @@
+"""export_onnx: a fitted pipeline as one ONNX graph, to serve without TensorFlow.
+
+The graph follows skl2onnx's convention for classifiers: the pipeline's raw
+input in, ``label`` and ``probabilities`` out. It is built directly with
+``onnx.helper`` from the fitted network's layers (a small, closed set:
+Dense, Conv2D, MaxPooling2D, BatchNormalization, ReLU, Reshape, Flatten;
+Dropout and the augmentation layers are the identity at inference). Keras'
+own ``Model.export(format="onnx")`` (through tf2onnx) converts the network
+alone: the scaling, the labels and the metadata would then have to be
+grafted onto its graph, and it needs TensorFlow and tf2onnx at export time.
+Building the graph ourselves needs only ``onnx``, takes milliseconds and
+gives the same numbers (tested against ``predict_proba``).
+
+Needs the optional extra: ``pip install skfashion[onnx]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from ._atomic import atomic_path
+
+__all__ = ["export_onnx"]
+
+_OPSET = 17
+_IR_VERSION = 8  # what opset 17 pairs with; onnxruntime >= 1.14 reads it
+_ACTIVATIONS = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "linear": None}
+_IDENTITY_LAYERS = {"InputLayer", "Dropout", "RandomTranslation", "RandomFlip"}
+
+
+def _import_onnx():
+    try:
+        import onnx
+    except ImportError as exc:
+        raise ImportError(
+            "export_onnx needs the 'onnx' package: pip install 'skfashion[onnx]' "
+            "(onnxruntime, in the same extra, runs the exported model)."
+        ) from exc
+    return onnx
+
+
+class _Graph:
+    """Nodes and initializers of one ONNX graph, with fresh tensor names."""
+
+    def __init__(self, onnx):
+        self.helper, self.numpy_helper = onnx.helper, onnx.numpy_helper
+        self.nodes, self.initializers = [], []
+        self._count = 0
+
+    def name(self, hint: str) -> str:
+        self._count += 1
+        return f"{hint}_{self._count}"
+
+    def const(self, hint: str, array) -> str:
+        name = self.name(hint)
+        self.initializers.append(self.numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def op(self, op_type: str, inputs: list[str], output: str | None = None, **attrs):
+        output = output or self.name(op_type.lower())
+        self.nodes.append(self.helper.make_node(op_type, inputs, [output], **attrs))
+        return output
+
+
+def _activation(graph: _Graph, layer, x: str) -> str:
+    name = layer.activation.__name__
+    if name == "softmax":
+        return graph.op("Softmax", [x], axis=1)
+    if name not in _ACTIVATIONS:
+        raise ValueError(
+            f"export_onnx cannot convert the activation {name!r} of layer "
+            f"{layer.name!r}; exportable: {sorted(_ACTIVATIONS)} and softmax."
+        )
+    return x if _ACTIVATIONS[name] is None else graph.op(_ACTIVATIONS[name], [x])
+
+
+def _same_pads(kernel, dilation) -> list[int]:
+    """TensorFlow's "same" padding for stride 1: the odd pixel goes at the end."""
+    total = [(k - 1) * d for k, d in zip(kernel, dilation, strict=True)]
+    begin = [t // 2 for t in total]
+    return begin + [t - b for t, b in zip(total, begin, strict=True)]
+
+
+def _layer(graph: _Graph, layer, x: str, layout: str) -> tuple[str, str]:
+    """Convert one Keras layer; returns the output name and its layout."""
+    kind = type(layer).__name__
+    weights = [np.asarray(w) for w in layer.get_weights()]
+    if kind in _IDENTITY_LAYERS:
+        return x, layout
+    if kind == "Dense":
+        x = graph.op(
+            "Gemm",
+            [x, graph.const("kernel", weights[0]), graph.const("bias", weights[1])],
+        )
+        return _activation(graph, layer, x), layout
+    if kind == "Reshape":
+        shape = graph.const("shape", np.array([-1, *layer.target_shape], np.int64))
+        x = graph.op("Reshape", [x, shape])
+        return graph.op("Transpose", [x], perm=[0, 3, 1, 2]), "NCHW"
+    if kind == "Conv2D" and tuple(layer.strides) == (1, 1):
+        kernel = np.transpose(weights[0], (3, 2, 0, 1))  # HWIO -> OIHW
+        inputs = [x, graph.const("kernel", kernel)]
+        if layer.use_bias:
+            inputs.append(graph.const("bias", weights[1]))
+        pads = [0, 0, 0, 0]
+        if layer.padding == "same":
+            pads = _same_pads(layer.kernel_size, layer.dilation_rate)
+        x = graph.op(
+            "Conv",
+            inputs,
+            kernel_shape=list(layer.kernel_size),
+            dilations=list(layer.dilation_rate),
+            pads=pads,
+        )
+        return _activation(graph, layer, x), layout
+    if kind == "MaxPooling2D" and layer.padding == "valid":
+        x = graph.op(
+            "MaxPool",
+            [x],
+            kernel_shape=list(layer.pool_size),
+            strides=list(layer.strides),
+        )
+        return x, layout
+    if kind == "BatchNormalization" and layer.center and layer.scale:
+        gamma, beta, mean, variance = weights
+        inputs = [x] + [
+            graph.const(hint, value)
+            for hint, value in zip(
+                ("gamma", "beta", "mean", "variance"),
+                (gamma, beta, mean, variance),
+                strict=True,
+            )
+        ]
+        return graph.op(
+            "BatchNormalization", inputs, epsilon=float(layer.epsilon)
+        ), layout
+    if kind == "ReLU" and layer.max_value is None and not layer.negative_slope:
+        return graph.op("Relu", [x]), layout
+    if kind == "Flatten":
+        if layout == "NCHW":  # Keras flattens channels-last
+            x = graph.op("Transpose", [x], perm=[0, 2, 3, 1])
+        return graph.op("Flatten", [x], axis=1), "flat"
+    raise ValueError(
+        f"export_onnx cannot convert layer {layer.name!r} ({kind}); skfashion's "
+        "networks use Dense, Conv2D, MaxPooling2D, BatchNormalization, ReLU, "
+        "Reshape, Flatten, Dropout and augmentation layers."
+    )
+
+
+def _split(estimator):
+    """(scaler or None, classifier) of a supported estimator, or a ValueError."""
+    from .classifier import FashionCNNClassifier, FashionMLPClassifier
+    from .preprocessing import ImageScaler
+
+    classifiers = (FashionMLPClassifier, FashionCNNClassifier)
+    steps = (
+        [s for _, s in estimator.steps]
+        if isinstance(estimator, Pipeline)
+        else [estimator]
+    )
+    steps = [s for s in steps if s is not None and s != "passthrough"]
+    ok = (len(steps) == 1 and isinstance(steps[0], classifiers)) or (
+        len(steps) == 2
+        and type(steps[0]) is ImageScaler
+        and isinstance(steps[1], classifiers)
+    )
+    if not ok:
+        names = [type(s).__name__ for s in steps]
+        raise ValueError(
+            "export_onnx converts a FashionMLPClassifier or FashionCNNClassifier, "
+            f"alone or after an ImageScaler; got the steps {names}."
+        )
+    check_is_fitted(steps[-1])
+    return (steps[0] if len(steps) == 2 else None), steps[-1]
+
+
+def export_onnx(
+    estimator, path: str | os.PathLike, *, input_dtype: str = "float32"
+) -> Path:
+    """Export a fitted model as one ONNX graph: raw input in, labels out.
+
+    Parameters
+    ----------
+    estimator : Pipeline, FashionMLPClassifier or FashionCNNClassifier
+        Fitted; a pipeline of an ``ImageScaler`` and a skfashion classifier
+        (as :func:`make_fashion_pipeline` makes) takes raw pixels, 0 to 255,
+        and scales them inside the graph; a bare classifier takes its own
+        input (scaled features).
+    path : str or path-like
+        Destination ``.onnx`` file, written atomically.
+    input_dtype : {"float32", "uint8"}, default="float32"
+        Type of the graph's input ``X`` of shape (n, n_features); "uint8"
+        takes 8-bit pixels as they come from image files and the dataset.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The path written.
+
+    Notes
+    -----
+    Outputs: ``label`` (n,), the predicted classes (int64, or strings for
+    string labels), and ``probabilities`` (n, n_classes), float32, the
+    columns in the order of ``classes_``. The model's metadata holds
+    ``classes`` (JSON) and the skfashion, Keras and ONNX versions. The graph
+    does not repeat ``ImageScaler``'s input checks (range, NaN): check
+    inputs before serving. Run it with ``onnxruntime``::
+
+        import onnxruntime as ort
+        session = ort.InferenceSession("model.onnx")
+        labels, proba = session.run(None, {"X": pixels.astype("float32")})
+
+    Examples
+    --------
+    >>> from skfashion import export_onnx  # doctest: +SKIP
+    >>> export_onnx(pipeline, "fashion.onnx")  # doctest: +SKIP
+    """
+    if input_dtype not in ("float32", "uint8"):
+        raise ValueError(
+            f"input_dtype must be 'float32' or 'uint8', got {input_dtype!r}."
+        )
+    scaler, clf = _split(estimator)
+    onnx = _import_onnx()
+    helper = onnx.helper
+    graph = _Graph(onnx)
+    n_features = int((scaler or clf).n_features_in_)
+    elem = (
+        onnx.TensorProto.FLOAT if input_dtype == "float32" else onnx.TensorProto.UINT8
+    )
+    x = "X"
+    if input_dtype == "uint8":
+        x = graph.op("Cast", [x], to=onnx.TensorProto.FLOAT)
+    if scaler is not None:  # ImageScaler: float32 division, as np.divide does
+        x = graph.op("Div", [x, graph.const("max_pixel", np.float32(255))])
+    layout = "flat"
+    for layer in clf.model_.layers:
+        x, layout = _layer(graph, layer, x, layout)
+    graph.op("Identity", [x], output="probabilities")
+    index = graph.op("ArgMax", ["probabilities"], axis=1, keepdims=0)
+    classes = np.asarray(clf.classes_)
+    if classes.dtype.kind in "US":
+        label_type, classes_const = onnx.TensorProto.STRING, classes.astype(object)
+    elif classes.dtype.kind in "iub":
+        label_type, classes_const = onnx.TensorProto.INT64, classes.astype(np.int64)
+    else:
+        label_type, classes_const = onnx.TensorProto.FLOAT, classes.astype(np.float32)
+    graph.op("Gather", [graph.const("classes", classes_const), index], output="label")
+    model = helper.make_model(
+        helper.make_graph(
+            graph.nodes,
+            "skfashion",
+            [helper.make_tensor_value_info("X", elem, [None, n_features])],
+            [
+                helper.make_tensor_value_info("label", label_type, [None]),
+                helper.make_tensor_value_info(
+                    "probabilities", onnx.TensorProto.FLOAT, [None, len(classes)]
+                ),
+            ],
+            graph.initializers,
+        ),
+        opset_imports=[helper.make_opsetid("", _OPSET)],
+        producer_name="skfashion",
+        ir_version=_IR_VERSION,
+    )
+    helper.set_model_props(model, _metadata(clf, classes, onnx))
+    onnx.checker.check_model(model)
+    path = Path(path)
+    with atomic_path(path, suffix=".onnx") as tmp:
+        tmp.write_bytes(model.SerializeToString())
+    return path
+
+
+def _metadata(clf, classes, onnx) -> dict[str, str]:
+    import keras
+
+    from . import __version__
+
+    return {
+        "classes": json.dumps(classes.tolist()),
+        "estimator": type(clf).__name__,
+        "skfashion": __version__,
+        "keras": keras.__version__,
+        "onnx": onnx.__version__,
+    }

@@ -1,0 +1,152 @@
+"""export_onnx: the fitted pipelines as ONNX graphs, served without TensorFlow."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+
+from skfashion import (
+    FashionCNNClassifier,
+    FashionMLPClassifier,
+    ImageScaler,
+    export_onnx,
+    make_fashion_pipeline,
+    save_model,
+)
+from skfashion.cli import main
+
+ort = pytest.importorskip("onnxruntime", reason="the [test] extra installs it")
+
+NETWORKS = {
+    "mlp": dict(hidden_layer_sizes=(64, 32), dropout=0.1),
+    "cnn": dict(filters=(8, 16), hidden_layer_sizes=(32,), augment=True),
+}
+# Without TensorFlow: importing it (or Keras) fails in the serving process.
+NO_TF = "import sys; sys.modules['tensorflow'] = None; sys.modules['keras'] = None\n"
+
+
+@pytest.fixture(scope="module", params=sorted(NETWORKS))
+def fitted(request, small_train):
+    X, y = small_train
+    pipe = make_fashion_pipeline(request.param, epochs=1, random_state=0)
+    pipe.set_params(**{f"clf__{k}": v for k, v in NETWORKS[request.param].items()})
+    return pipe.fit(X, y)
+
+
+def _session(path):
+    return ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+
+
+def test_exported_pipeline_runs_without_tensorflow(fitted, small_test, tmp_path):
+    X_test, _ = small_test
+    path = export_onnx(fitted, tmp_path / "model.onnx")
+    np.save(tmp_path / "X.npy", X_test.astype(np.float32))
+    code = NO_TF + textwrap.dedent(
+        f"""
+        import json, numpy as np, onnxruntime as ort
+        try:
+            import tensorflow
+        except ImportError:
+            pass
+        else:
+            raise SystemExit("TensorFlow was importable")
+        session = ort.InferenceSession({str(path)!r})
+        X = np.load({str(tmp_path / "X.npy")!r})
+        label, proba = session.run(None, {{"X": X}})
+        np.save({str(tmp_path / "label.npy")!r}, label)
+        np.save({str(tmp_path / "proba.npy")!r}, proba)
+        print(json.loads(session.get_modelmeta().custom_metadata_map["classes"]))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == str(list(range(10)))
+    proba = np.load(tmp_path / "proba.npy")
+    np.testing.assert_allclose(proba, fitted.predict_proba(X_test), atol=1e-5)
+    np.testing.assert_array_equal(
+        np.load(tmp_path / "label.npy"), fitted.predict(X_test)
+    )
+
+
+def test_uint8_input(fitted, small_test, tmp_path):
+    X_test, _ = small_test
+    session = _session(export_onnx(fitted, tmp_path / "m.onnx", input_dtype="uint8"))
+    assert session.get_inputs()[0].type == "tensor(uint8)"
+    label, proba = session.run(None, {"X": X_test.astype(np.uint8)})
+    np.testing.assert_allclose(proba, fitted.predict_proba(X_test), atol=1e-5)
+    np.testing.assert_array_equal(label, fitted.predict(X_test))
+
+
+@pytest.mark.parametrize("cls", [FashionMLPClassifier, FashionCNNClassifier])
+def test_bare_classifier_with_string_labels(cls, small_train, tmp_path):
+    from skfashion import CLASS_NAMES
+
+    X, y = small_train
+    X, labels = X[:400] / 255.0, np.asarray(CLASS_NAMES)[y[:400]]
+    params = dict(filters=(4,)) if cls is FashionCNNClassifier else {}
+    clf = cls(epochs=1, random_state=0, **params).fit(X, labels)
+    label, proba = _session(export_onnx(clf, tmp_path / "s.onnx")).run(
+        None, {"X": X[:50].astype(np.float32)}
+    )
+    np.testing.assert_array_equal(label, clf.predict(X[:50]))
+    np.testing.assert_allclose(proba, clf.predict_proba(X[:50]), atol=1e-5)
+
+
+def test_what_cannot_be_exported(tmp_path, small_train):
+    X, y = small_train
+    with pytest.raises(NotFittedError):
+        export_onnx(make_fashion_pipeline(), tmp_path / "x.onnx")
+    foreign = make_pipeline(ImageScaler(), DummyClassifier()).fit(X[:50], y[:50])
+    with pytest.raises(
+        ValueError, match=r"got the steps \['ImageScaler', 'DummyClassifier'\]"
+    ):
+        export_onnx(foreign, tmp_path / "x.onnx")
+    with pytest.raises(ValueError, match="input_dtype must be 'float32' or 'uint8'"):
+        export_onnx(foreign, tmp_path / "x.onnx", input_dtype="float64")
+    clf = FashionMLPClassifier(activation="gelu", hidden_layer_sizes=(4,), epochs=1)
+    clf.fit(X[:50] / 255.0, y[:50])
+    with pytest.raises(ValueError, match="cannot convert the activation 'gelu'"):
+        export_onnx(clf, tmp_path / "x.onnx")
+    assert not list(tmp_path.iterdir())
+
+
+def test_missing_onnx_names_the_extra(fitted, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(ImportError, match=r"pip install 'skfashion\[onnx\]'"):
+        export_onnx(fitted, tmp_path / "x.onnx")
+
+
+def test_command_line_export_and_predict_without_tensorflow(fitted, tmp_path):
+    model = save_model(fitted, tmp_path / "model.skf")
+    onnx_path = tmp_path / "model.onnx"
+    assert main(["export", str(model), str(onnx_path)]) == 0
+    args = ["predict", str(onnx_path), "--test-index", "0", "1", "2"]
+    args += ["--plot", str(tmp_path / "p.png")]
+    code = NO_TF + f"from skfashion.cli import main; raise SystemExit(main({args!r}))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("test[0]: ") and "%)" in lines[0]
+    assert (tmp_path / "p.png").stat().st_size > 1000
+    (tmp_path / "junk.onnx").write_text("not a model")
+    code = NO_TF + (
+        "from skfashion.cli import main; "
+        f"raise SystemExit(main(['predict', {str(tmp_path / 'junk.onnx')!r}, "
+        "'--test-index', '0']))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "cannot read" in out.stderr and "as a skfashion ONNX model" in out.stderr
+    assert json.loads(
+        _session(onnx_path).get_modelmeta().custom_metadata_map["classes"]
+    ) == list(range(10))
