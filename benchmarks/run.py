@@ -48,6 +48,18 @@ def _worker(mode: str, **kw) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _summary(rs: list[dict]) -> dict:
+    """Medians over seeds (epoch time without each run's first, traced epoch)."""
+    epoch_times = [t for r in rs for t in r["epoch_s"][1:] or r["epoch_s"]]
+    return {
+        "fit_s": median([r["fit_s"] for r in rs]),
+        "epoch_s": median(epoch_times),
+        "test_accuracy": median([r["test_accuracy"] for r in rs]),
+        "test_accuracies": [r["test_accuracy"] for r in rs],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
+    }
+
+
 def bench_training(quick: bool) -> dict:
     """Raw Keras vs skfashion (same network, data, batch, epochs), interleaved."""
     n, epochs = (6000, 2) if quick else (None, 15)
@@ -58,19 +70,7 @@ def bench_training(quick: bool) -> dict:
             runs[mode].append(_worker(mode, n=n, epochs=epochs, seed=seed))
             print(f"  {mode} seed {seed}: {runs[mode][-1]['fit_s']:.1f} s", flush=True)
     runs["keras_spe"].append(_worker("keras_spe", n=n, epochs=epochs, seed=0))
-
-    def summary(mode):
-        rs = runs[mode]
-        epoch_times = [t for r in rs for t in r["epoch_s"][1:] or r["epoch_s"]]
-        return {
-            "fit_s": median([r["fit_s"] for r in rs]),
-            "epoch_s": median(epoch_times),
-            "test_accuracy": median([r["test_accuracy"] for r in rs]),
-            "test_accuracies": [r["test_accuracy"] for r in rs],
-            "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
-        }
-
-    result = {mode: summary(mode) for mode in runs}
+    result = {mode: _summary(rs) for mode, rs in runs.items()}
     k, s, kspe = result["keras"], result["skfashion"], result["keras_spe"]
     result["ratios"] = {
         "fit_skfashion_over_keras_default": s["fit_s"] / k["fit_s"],
@@ -173,6 +173,153 @@ def bench_predict(quick: bool) -> dict:
             / one["pipeline.predict_proba"],
         },
     }
+
+
+def bench_cnn(quick: bool) -> dict:
+    """FashionCNNClassifier's defaults vs raw Keras fitting the same network."""
+    from skfashion import FashionCNNClassifier
+
+    n, epochs = (6000, 2) if quick else (None, FashionCNNClassifier().epochs)
+    seeds = [0] if quick else [0, 1, 2]
+    runs: dict[str, list[dict]] = {"keras_cnn": [], "skfashion_cnn": []}
+    for seed in seeds:
+        for mode in runs:
+            runs[mode].append(_worker(mode, n=n, epochs=epochs, seed=seed))
+            run = runs[mode][-1]
+            print(
+                f"  {mode} seed {seed}: {run['fit_s']:.1f} s, "
+                f"{run['test_accuracy']:.4f}",
+                flush=True,
+            )
+    summary = {mode: _summary(r) for mode, r in runs.items()}
+    k, s = summary["keras_cnn"], summary["skfashion_cnn"]
+    return {
+        **summary,
+        "n_train": runs["skfashion_cnn"][0]["n_train"],
+        "ratios": {
+            "fit_skfashion_over_keras": s["fit_s"] / k["fit_s"],
+            "epoch_skfashion_over_keras": s["epoch_s"] / k["epoch_s"],
+            "peak_rss_skfashion_over_keras": s["peak_rss_mb"] / k["peak_rss_mb"],
+        },
+    }
+
+
+def bench_persistence(quick: bool) -> dict:
+    """save_model/load_model (data only) vs joblib: seconds and bytes."""
+    import tempfile
+
+    import joblib
+
+    from skfashion import (
+        fetch_fashion_mnist,
+        load_model,
+        make_fashion_pipeline,
+        save_model,
+    )
+
+    train = fetch_fashion_mnist(subset="train")
+    X, y = train.data[:2000], train.target[:2000]
+    repeats = 3 if quick else 7
+    results = {}
+    for model in ("mlp", "cnn"):
+        pipe = make_fashion_pipeline(model, epochs=1, random_state=0).fit(X, y)
+        with tempfile.TemporaryDirectory() as tmp:
+            safe, pickled = Path(tmp) / "m.skf", Path(tmp) / "m.joblib"
+            timings = {
+                "save_model": _median_s(
+                    lambda p=pipe, f=safe: save_model(p, f), repeats
+                ),
+                "load_model": _median_s(lambda f=safe: load_model(f), repeats),
+                "joblib.dump": _median_s(
+                    lambda p=pipe, f=pickled: joblib.dump(p, f), repeats
+                ),
+                "joblib.load": _median_s(lambda f=pickled: joblib.load(f), repeats),
+            }
+            results[model] = {
+                "seconds": timings,
+                "bytes": {
+                    "skfashion": safe.stat().st_size,
+                    "joblib": pickled.stat().st_size,
+                },
+            }
+        print(f"  {model}: {results[model]}", flush=True)
+    return results
+
+
+def bench_onnx(quick: bool) -> dict:
+    """ONNX Runtime vs skfashion's TensorFlow path vs MLPClassifier, per call size."""
+    import tempfile
+
+    import numpy as np
+    import onnxruntime as ort
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+
+    from skfashion import (
+        ImageScaler,
+        export_onnx,
+        fetch_fashion_mnist,
+        make_fashion_pipeline,
+    )
+
+    train = fetch_fashion_mnist(subset="train")
+    X_test = fetch_fashion_mnist(subset="test").data.astype(np.float32)
+    X, y = train.data[:3000], train.target[:3000]
+    sk = make_pipeline(
+        ImageScaler(image_shape=(28, 28)), MLPClassifier((512, 256, 128), max_iter=1)
+    ).fit(X, y)
+    results = {}
+    for model in ("mlp", "cnn"):
+        pipe = make_fashion_pipeline(model, epochs=1, random_state=0).fit(X, y)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = export_onnx(pipe, Path(tmp) / "m.onnx")
+            size = path.stat().st_size
+            session = ort.InferenceSession(
+                str(path), providers=["CPUExecutionProvider"]
+            )
+        predictors = {
+            "onnxruntime": lambda A, s=session: s.run(["probabilities"], {"X": A})[0],
+            "skfashion predict_proba (TensorFlow)": pipe.predict_proba,
+        }
+        if model == "mlp":
+            predictors["scikit-learn MLPClassifier predict_proba"] = sk.predict_proba
+        onnx_proba = predictors["onnxruntime"](X_test)
+        table = {}
+        for name, fn in predictors.items():
+            table[name] = {}
+            for size_ in (1, 32, 1000, 10000):
+                reps = max(3, min(300 if not quick else 30, 20000 // size_))
+                seconds = _median_s(lambda f=fn, s=size_: f(X_test[:s]), reps)
+                table[name][str(size_)] = {
+                    "median_ms": 1000 * seconds,
+                    "images_per_s": size_ / seconds,
+                }
+        results[model] = {
+            "onnx_bytes": size,
+            "calls": table,
+            "max_abs_proba_difference": float(
+                np.abs(onnx_proba - pipe.predict_proba(X_test)).max()
+            ),
+            "same_argmax": float(
+                (onnx_proba.argmax(1) == pipe.predict_proba(X_test).argmax(1)).mean()
+            ),
+        }
+        print(
+            f"  {model}: one image {table['onnxruntime']['1']['median_ms']:.3f} ms "
+            "with onnxruntime",
+            flush=True,
+        )
+    return results
+
+
+def _median_s(fn, repeats: int) -> float:
+    fn()  # warm-up: tracing, caches
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return median(times)
 
 
 def bench_classical(quick: bool) -> dict:
@@ -414,12 +561,76 @@ def _markdown(r: dict, quick: bool) -> str:
             lines.append(f"| {k} | {v['seconds']:.1f} | {ratio:.2f} |")
     for section, when in r.get("rerun", {}).items():
         lines += ["", f"Section '{section}' re-run on its own on {when}."]
+    lines += _markdown_new_sections(r)
     lines += [
         "",
         "Dataset load (all 70,000 images, new process): "
         f"cold {r['datasets']['cold_s']:.2f} s, warm {r['datasets']['warm_s']:.2f} s.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _markdown_new_sections(r: dict) -> list[str]:
+    """The CNN, persistence and ONNX sections, where this run has them."""
+    lines = []
+    if "cnn" in r:
+        c = r["cnn"]
+        lines += ["", f"## FashionCNNClassifier defaults, {c['n_train']:,} images", ""]
+        lines += [
+            "| | fit (s) | epoch (s) | test accuracy | per seed | peak RSS (MB) |"
+        ]
+        lines += ["|---|---:|---:|---:|---|---:|"]
+        for mode, label in (
+            ("keras_cnn", "raw Keras, same network"),
+            ("skfashion_cnn", "FashionCNNClassifier()"),
+        ):
+            m = c[mode]
+            accs = ", ".join(f"{a:.4f}" for a in m["test_accuracies"])
+            lines.append(
+                f"| {label} | {m['fit_s']:.1f} | {m['epoch_s']:.2f} | "
+                f"{m['test_accuracy']:.4f} | {accs} | {m['peak_rss_mb']:.0f} |"
+            )
+        ratios = ", ".join(f"{k} {v:.3f}" for k, v in c["ratios"].items())
+        lines += ["", f"Ratios: {ratios}."]
+    if "persistence" in r:
+        lines += ["", "## Model files: save_model (data only) vs joblib", ""]
+        lines += [
+            "| network | save (ms) | load (ms) | bytes | joblib dump (ms) | "
+            "joblib load (ms) | joblib bytes |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, m in r["persistence"].items():
+            t, b = m["seconds"], m["bytes"]
+            lines.append(
+                f"| {name} | {1000 * t['save_model']:.1f} | "
+                f"{1000 * t['load_model']:.1f} | {b['skfashion']:,} | "
+                f"{1000 * t['joblib.dump']:.1f} | {1000 * t['joblib.load']:.1f} | "
+                f"{b['joblib']:,} |"
+            )
+    if "onnx" in r:
+        lines += ["", "## Serving: onnxruntime vs TensorFlow vs MLPClassifier", ""]
+        lines += [
+            "| network | predictor | 1 image (ms) | images/s at 1 | 32 | "
+            "1,000 | 10,000 |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, m in r["onnx"].items():
+            for predictor, calls in m["calls"].items():
+                rates = " | ".join(
+                    f"{calls[k]['images_per_s']:,.0f}"
+                    for k in ("1", "32", "1000", "10000")
+                )
+                lines.append(
+                    f"| {name} | {predictor} | "
+                    f"{calls['1']['median_ms']:.3f} | {rates} |"
+                )
+        sizes = ", ".join(
+            f"{k} {m['onnx_bytes']:,} bytes (max |p - p_tf| "
+            f"{m['max_abs_proba_difference']:.1e}, same argmax {m['same_argmax']:.4f})"
+            for k, m in r["onnx"].items()
+        )
+        lines += ["", f"ONNX files: {sizes}."]
+    return lines
 
 
 BENCHES = {
@@ -429,6 +640,9 @@ BENCHES = {
     "predict": bench_predict,
     "classical": bench_classical,
     "parallel": bench_parallel,
+    "cnn": bench_cnn,
+    "persistence": bench_persistence,
+    "onnx": bench_onnx,
 }
 
 

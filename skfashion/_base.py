@@ -8,6 +8,7 @@ estimator adds its own parameters, its docstring and ``_build_network``.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 import uuid
@@ -125,7 +126,7 @@ class FashionClassifierBase(KerasClassifier):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "optimizer": [str, type],
         "optimizer__learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "learning_rate": [StrOptions({"constant", "adaptive"})],
+        "learning_rate": [StrOptions({"constant", "adaptive", "cosine"})],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
@@ -478,6 +479,12 @@ class FashionClassifierBase(KerasClassifier):
                     patience=2,
                 )
             )
+        if self.learning_rate == "cosine":
+            callbacks.append(
+                keras.callbacks.LearningRateScheduler(
+                    _cosine(float(self.optimizer__learning_rate), self.epochs)
+                )
+            )
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -650,6 +657,19 @@ def _make_predict_fn(model, n_features):
         input_signature=[tf.TensorSpec([None, n_features], tf.float32)],
     )
     return function.get_concrete_function()
+
+
+def _cosine(initial: float, epochs: int):
+    """Cosine annealing per epoch: ``initial`` at epoch 0, near 0 at the last.
+
+    Epochs past ``epochs`` (more ``partial_fit`` calls) keep the last rate.
+    """
+
+    def rate(epoch, current=None):
+        epoch = min(epoch, epochs - 1)
+        return initial * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
+
+    return rate
 
 
 def _batches(tensors, indices, batch_size):

@@ -56,10 +56,12 @@ class FashionMLPClassifier(FashionClassifierBase):
     optimizer__learning_rate : float, default=0.001
         The optimizer's learning rate (SciKeras' routed-parameter spelling, so
         ``GridSearchCV`` can search ``clf__optimizer__learning_rate``).
-    learning_rate : {"constant", "adaptive"}, default="constant"
-        The schedule, as MLPClassifier names it. "adaptive" divides the
-        learning rate by 5 each time two consecutive epochs fail to improve
-        the validation accuracy (with a hold-out) or the training loss.
+    learning_rate : {"constant", "adaptive", "cosine"}, default="constant"
+        The schedule. "adaptive" (MLPClassifier's name) divides the learning
+        rate by 5 each time two consecutive epochs fail to improve the
+        validation accuracy (with a hold-out) or the training loss. "cosine"
+        anneals it each epoch from ``optimizer__learning_rate`` towards 0 at
+        the last of ``epochs`` (cosine annealing).
     epochs : int, default=15
         Passes over the training data (fewer if ``early_stopping`` stops).
     batch_size : int, default=32
@@ -260,10 +262,12 @@ class FashionCNNClassifier(FashionClassifierBase):
     optimizer__learning_rate : float, default=0.001
         The optimizer's learning rate (SciKeras' routed-parameter spelling, so
         ``GridSearchCV`` can search ``clf__optimizer__learning_rate``).
-    learning_rate : {"constant", "adaptive"}, default="constant"
-        The schedule, as MLPClassifier names it. "adaptive" divides the
-        learning rate by 5 each time two consecutive epochs fail to improve
-        the validation accuracy (with a hold-out) or the training loss.
+    learning_rate : {"constant", "adaptive", "cosine"}, default="constant"
+        The schedule. "adaptive" (MLPClassifier's name) divides the learning
+        rate by 5 each time two consecutive epochs fail to improve the
+        validation accuracy (with a hold-out) or the training loss. "cosine"
+        anneals it each epoch from ``optimizer__learning_rate`` towards 0 at
+        the last of ``epochs`` (cosine annealing).
     epochs : int, default=15
         Passes over the training data (fewer if ``early_stopping`` stops).
     batch_size : int, default=64

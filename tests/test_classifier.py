@@ -609,6 +609,16 @@ def test_adaptive_learning_rate_divides_by_five_on_plateaus(scaled):
     assert "learning_rate" not in constant.history_
 
 
+def test_cosine_learning_rate_anneals_each_epoch(scaled):
+    X, y, _, _ = scaled
+    clf = FashionMLPClassifier(**{**FAST, "epochs": 4}, learning_rate="cosine")
+    clf.fit(X[:200], y[:200])
+    expected = [1e-3 * 0.5 * (1 + np.cos(np.pi * e / 4)) for e in range(4)]
+    np.testing.assert_allclose(clf.history_["learning_rate"], expected, rtol=1e-6)
+    clf.partial_fit(X[:200], y[:200])  # past the last epoch: the last rate stays
+    assert clf.history_["learning_rate"][-1] == pytest.approx(expected[-1])
+
+
 # -- the family: what both estimators share ------------------------------------
 
 CNN_FAST = dict(filters=(8,), hidden_layer_sizes=(16,), epochs=2, random_state=0)

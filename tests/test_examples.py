@@ -15,6 +15,7 @@ FIGURES = {
     "plot_persistence.py": ["persistence_report.png", "fashion.skf"],
     "plot_tensorboard.py": ["tensorboard_runs.png"],
     "plot_distributed_search.py": ["distributed_search.png"],
+    "plot_onnx_serving.py": ["onnx_serving.png", "fashion.onnx"],
 }
 
 
