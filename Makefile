@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff format --check skfashion tests benchmarks examples docs
 
 test: install lint
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q -n 2 --durations=15
 
 bench: install
 	$(BIN)/python benchmarks/run.py

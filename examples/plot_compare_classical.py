@@ -8,7 +8,8 @@ Every model gets the same stratified folds. Because
 ``cross_val_score`` stratifies their folds too (SciKeras' own
 ``KerasClassifier`` silently gets plain ``KFold`` on scikit-learn >= 1.6).
 In quick mode (``SKFASHION_QUICK=1``, as the documentation build and the
-tests run it) every model sees 1,500 images and the networks 2 epochs, so
+tests run it) every model sees 1,200 images in 3 folds and the networks 2
+epochs, so
 the numbers are far below the full-data ones in :doc:`/performance`.
 """
 
@@ -27,8 +28,8 @@ QUICK = os.environ.get("SKFASHION_QUICK") == "1"
 OUT = os.environ.get("SKFASHION_EXAMPLE_OUT", ".")
 
 X, y = fetch_fashion_mnist(subset="train", return_X_y=True)
-X, y = (X[:1500], y[:1500]) if QUICK else (X[:20000], y[:20000])
-cv = StratifiedKFold(5, shuffle=True, random_state=0)
+X, y = (X[:1200], y[:1200]) if QUICK else (X[:20000], y[:20000])
+cv = StratifiedKFold(3 if QUICK else 5, shuffle=True, random_state=0)
 
 models = {
     "skfashion MLP": make_fashion_pipeline(epochs=2 if QUICK else 15, random_state=0),

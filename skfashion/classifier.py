@@ -262,13 +262,13 @@ class FashionCNNClassifier(FashionClassifierBase):
     optimizer__learning_rate : float, default=0.001
         The optimizer's learning rate (SciKeras' routed-parameter spelling, so
         ``GridSearchCV`` can search ``clf__optimizer__learning_rate``).
-    learning_rate : {"constant", "adaptive", "cosine"}, default="constant"
+    learning_rate : {"constant", "adaptive", "cosine"}, default="cosine"
         The schedule. "adaptive" (MLPClassifier's name) divides the learning
         rate by 5 each time two consecutive epochs fail to improve the
         validation accuracy (with a hold-out) or the training loss. "cosine"
         anneals it each epoch from ``optimizer__learning_rate`` towards 0 at
         the last of ``epochs`` (cosine annealing).
-    epochs : int, default=15
+    epochs : int, default=12
         Passes over the training data (fewer if ``early_stopping`` stops).
     batch_size : int, default=64
         Samples per gradient step.
@@ -379,8 +379,8 @@ class FashionCNNClassifier(FashionClassifierBase):
         alpha: float = 0.0,
         optimizer="adam",
         optimizer__learning_rate: float = 0.001,
-        learning_rate: str = "constant",
-        epochs: int = 15,
+        learning_rate: str = "cosine",
+        epochs: int = 12,
         batch_size: int = 64,
         validation_split: float = 0.0,
         early_stopping: bool = False,
