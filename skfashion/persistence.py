@@ -177,6 +177,7 @@ def _describe_step(name: str, step, members: dict[str, bytes]) -> dict:
             f"a Pipeline); step {name!r} is a {cls.__name__}. Keep such a model "
             "with joblib.dump (load_model opens it with allow_pickle=True)."
         )
+    check_is_fitted(step, "n_features_in_")  # ImageScaler needs no fit otherwise
     params = {
         key: _plain(value, key, cls.__name__)
         for key, value in step.get_params(deep=False).items()

@@ -514,6 +514,8 @@ def test_saving_an_unfitted_model_is_refused(tmp_path):
 
     with pytest.raises(NotFittedError):
         save_model(FashionMLPClassifier(), tmp_path / "x.skf")
+    with pytest.raises(NotFittedError):
+        save_model(ImageScaler(), tmp_path / "x.skf")
     assert not list(tmp_path.iterdir())
 
 
