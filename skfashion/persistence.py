@@ -283,7 +283,7 @@ def save_model(
 
 
 def _kind(path: Path) -> str:
-    """'zip' (format 2), 'v1' (format 1, pickle inside) or 'other', by content."""
+    """'zip' (format 2), 'v1' (format 1), 'pickle' or 'other', by content."""
     if path.is_dir():
         raise ModelFileError(f"{path} is a directory, not a skfashion model file.")
     with open(path, "rb") as f:
@@ -292,6 +292,8 @@ def _kind(path: Path) -> str:
         return "zip"
     if start == _V1_MAGIC:
         return "v1"
+    if start.startswith(b"\x80"):  # pickle protocol 2+ (joblib.dump's default)
+        return "pickle"
     return "other"
 
 
@@ -379,17 +381,23 @@ def read_manifest(path: str | os.PathLike) -> dict:
     if kind == "v1":
         return _read_v1(path)[0]
     if kind != "zip":
-        raise ModelFileError(_not_a_model(path))
+        raise ModelFileError(_not_a_model(path, kind))
     zf, manifest = _open_zip(path)
     zf.close()
     return manifest
 
 
-def _not_a_model(path: Path) -> str:
+def _not_a_model(path: Path, kind: str) -> str:
+    if kind == "v1":
+        return (
+            f"{path} is a format-1 skfashion model file, whose payload is a "
+            f"pickle; {_PICKLE_HINT}."
+        )
+    if kind == "pickle":
+        return f"{path} is a pickle (joblib) file; {_PICKLE_HINT}."
     return (
-        f"{path} is not a skfashion model file. If it is a joblib or pickle file, "
-        + _PICKLE_HINT
-        + "."
+        f"{path} is not a skfashion model file (nor a format-1 file or a "
+        "pickle); save models with skfashion.save_model."
     )
 
 
@@ -628,16 +636,16 @@ def _load(path: Path, allow_pickle: bool):
             steps = list(zip(names, built, strict=True))
             return Pipeline(steps, verbose=verbose), manifest
     if not allow_pickle:
-        if kind == "v1":
-            raise ModelFileError(
-                f"{path} is a format-1 skfashion model file, whose payload is a "
-                f"pickle; {_PICKLE_HINT}."
-            )
-        raise ModelFileError(_not_a_model(path))
+        raise ModelFileError(_not_a_model(path, kind))
     import joblib
 
-    if kind == "other":
-        return joblib.load(path), None
+    if kind != "v1":  # a pickle, or compressed joblib: joblib tells
+        try:
+            return joblib.load(path), None
+        except Exception as exc:  # unpickling raises anything the file makes it
+            raise ModelFileError(
+                f"{path} could not be loaded as a joblib or pickle file: {exc!r}."
+            ) from exc
     manifest, offset = _read_v1(path)
     payload = path.read_bytes()[offset:]
     found = hashlib.sha256(payload).hexdigest()

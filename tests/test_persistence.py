@@ -295,7 +295,7 @@ def test_pickle_payload_under_a_valid_hash_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match="payload is a pickle"):
         load_model(path)
     (tmp_path / "evil.pkl").write_bytes(evil)
-    with pytest.raises(ModelFileError, match="not a skfashion model file"):
+    with pytest.raises(ModelFileError, match=r"is a pickle \(joblib\) file"):
         load_model(tmp_path / "evil.pkl")
     assert not marker.exists()
 
@@ -501,8 +501,10 @@ def test_not_a_model(tmp_path, classifier):
     with pytest.raises(ModelFileError, match="ZIP archive but not a skfashion model"):
         load_model(tmp_path / "other.zip")
     (tmp_path / "notes.txt").write_text("hello")
-    with pytest.raises(ModelFileError, match="not a skfashion model file"):
+    with pytest.raises(ModelFileError, match=r"not a skfashion model file \(nor"):
         load_model(tmp_path / "notes.txt")
+    with pytest.raises(ModelFileError, match="could not be loaded as a joblib"):
+        load_model(tmp_path / "notes.txt", allow_pickle=True)
     with pytest.raises(ModelFileError, match="is a directory"):
         load_model(tmp_path)
     with pytest.raises(FileNotFoundError):
