@@ -504,11 +504,11 @@ def _build_step(reader: _SafeReader, entry) -> BaseEstimator:
     unknown = sorted(set(params) - set(cls._get_param_names()))
     if unknown:
         reader.fail(f"it gives {cls.__name__} unknown parameters {unknown}")
-    step = cls(**{k: _from_plain(v, k) for k, v in params.items()})
     try:
+        step = cls(**{k: _from_plain(v, k) for k, v in params.items()})
         step._validate_params()
-    except ValueError as exc:
-        reader.fail(f"its {cls.__name__} parameters are invalid: {exc}")
+    except (ValueError, TypeError, KeyError) as exc:
+        reader.fail(f"its {cls.__name__} parameters are invalid: {exc!r}")
     n_features = fitted.get("n_features_in_")
     if not isinstance(n_features, int) or not 0 < n_features <= 10**7:
         reader.fail(f"its {cls.__name__} has an invalid n_features_in_")
@@ -539,12 +539,15 @@ def _restore_network(reader: _SafeReader, clf, entry: dict, fitted: dict) -> Non
     ):
         reader.fail("its training history is not lists of numbers")
     clf.history_ = {str(k): [float(x) for x in v] for k, v in history.items()}
-    clf.n_iter_ = int(fitted.get("n_iter_", 0))
+    n_iter = fitted.get("n_iter_", 0)
+    if not isinstance(n_iter, int) or isinstance(n_iter, bool):
+        reader.fail("its n_iter_ is not an integer")
+    clf.n_iter_ = n_iter
     run_dir = fitted.get("tensorboard_run_dir_")
     clf.tensorboard_run_dir_ = run_dir if isinstance(run_dir, str) else None
     try:
         model = clf._compile(clf._build_network(seed=0))
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         reader.fail(f"its parameters build no network ({exc})")
     optimizer = model.optimizer
     optimizer.build(model.trainable_variables)

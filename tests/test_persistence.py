@@ -403,9 +403,19 @@ def test_unknown_or_invalid_parameters_are_refused(saved, tmp_path):
     manifest["steps"][1]["params"]["__reduce__"] = "os.system"
     with pytest.raises(ModelFileError, match=r"unknown parameters \['__reduce__'\]"):
         load_model(_rewrite(saved, tmp_path / "p.skf", manifest))
+    for name, value in (
+        ("epochs", "rm -rf /"),
+        ("class_weight", {"x": 1}),
+        ("class_weight", {"items": [[1]]}),
+        ("hidden_layer_sizes", [[1, 2]]),
+    ):
+        manifest = read_manifest(saved)
+        manifest["steps"][1]["params"][name] = value
+        with pytest.raises(ModelFileError, match=r"parameters are invalid|build no"):
+            load_model(_rewrite(saved, tmp_path / "p.skf", manifest))
     manifest = read_manifest(saved)
-    manifest["steps"][1]["params"]["epochs"] = "rm -rf /"
-    with pytest.raises(ModelFileError, match="parameters are invalid"):
+    manifest["steps"][1]["fitted"]["n_iter_"] = "abc"
+    with pytest.raises(ModelFileError, match="n_iter_ is not an integer"):
         load_model(_rewrite(saved, tmp_path / "p.skf", manifest))
 
 
