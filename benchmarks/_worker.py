@@ -71,9 +71,33 @@ def _clock():
     return epoch_times, Clock()
 
 
+def _fit_raw(model, X, y, X_test, y_test, *, epochs, batch_size, spe, callbacks=()):
+    """Compile with Adam and fit ``model`` as plain Keras; time it and score it."""
+    import numpy as np
+
+    model.compile(
+        optimizer="adam",
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=spe,
+    )
+    epoch_times, clock = _clock()
+    start = time.perf_counter()
+    model.fit(
+        X,
+        np.eye(10, dtype="float32")[y],
+        batch_size=batch_size,
+        epochs=epochs,
+        verbose=0,
+        callbacks=[clock, *callbacks],
+    )
+    fit_s = time.perf_counter() - start
+    proba = model.predict(X_test, verbose=0)
+    return fit_s, epoch_times, float((proba.argmax(1) == y_test).mean())
+
+
 def _raw_keras(X, y, X_test, y_test, args, steps_per_execution=1):
     import keras
-    import numpy as np
 
     keras.utils.set_random_seed(args.seed)
     model = keras.Sequential(
@@ -81,35 +105,24 @@ def _raw_keras(X, y, X_test, y_test, args, steps_per_execution=1):
         + [keras.layers.Dense(u, activation="relu") for u in (512, 256, 128)]
         + [keras.layers.Dense(10, activation="softmax")]
     )
-    model.compile(
-        optimizer="adam",
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-        steps_per_execution=steps_per_execution,
-    )
-    epoch_times, clock = _clock()
-
-    Y = np.eye(10, dtype="float32")[y]
-    start = time.perf_counter()
-    model.fit(
+    return _fit_raw(
+        model,
         X,
-        Y,
-        batch_size=args.batch_size,
+        y,
+        X_test,
+        y_test,
         epochs=args.epochs,
-        verbose=0,
-        callbacks=[clock],
+        batch_size=args.batch_size,
+        spe=steps_per_execution,
     )
-    fit_s = time.perf_counter() - start
-    proba = model.predict(X_test, verbose=0)
-    return fit_s, epoch_times, float((proba.argmax(1) == y_test).mean())
 
 
 def _raw_keras_cnn(X, y, X_test, y_test, args):
-    """The CNN's default network, built by skfashion's builder, fitted by Keras."""
+    """The CNN's default network and schedule, built by skfashion, fitted by Keras."""
     import keras
-    import numpy as np
 
     from skfashion import FashionCNNClassifier
+    from skfashion._base import _cosine
     from skfashion.networks import build_cnn
 
     defaults = FashionCNNClassifier().get_params()
@@ -121,25 +134,21 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
         dropout=defaults["dropout"],
         seed=args.seed,
     )
-    model.compile(
-        optimizer="adam",
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-        steps_per_execution=defaults["steps_per_execution"],
-    )
-    epoch_times, clock = _clock()
-    start = time.perf_counter()
-    model.fit(
+    schedule = []
+    if defaults["learning_rate"] == "cosine":
+        lr = _cosine(defaults["optimizer__learning_rate"], args.epochs)
+        schedule.append(keras.callbacks.LearningRateScheduler(lr))
+    return _fit_raw(
+        model,
         X,
-        np.eye(10, dtype="float32")[y],
-        batch_size=defaults["batch_size"],
+        y,
+        X_test,
+        y_test,
         epochs=args.epochs,
-        verbose=0,
-        callbacks=[clock],
+        batch_size=defaults["batch_size"],
+        spe=defaults["steps_per_execution"],
+        callbacks=schedule,
     )
-    fit_s = time.perf_counter() - start
-    proba = model.predict(X_test, verbose=0)
-    return fit_s, epoch_times, float((proba.argmax(1) == y_test).mean())
 
 
 def _skfashion(X, y, X_test, y_test, args, preset=False, cnn=False):
