@@ -33,6 +33,7 @@ from sklearn.utils.validation import (
 )
 
 from ._compat import limit_tf_threads
+from .preprocessing import _check_not_single
 
 # Rows per forward pass in predict: large enough to amortise the call, small
 # enough to bound the activations' memory (8192 x 512 floats = 16 MiB).
@@ -399,6 +400,7 @@ class FashionClassifierBase(KerasClassifier):
 
     def _validate_data(self, X=None, y=None, reset=False, need_two_classes=False):
         """scikit-learn's ``validate_data``, replacing SciKeras' own checks."""
+        _check_not_single(X)
         if y is None:
             X = validate_data(self, X, reset=reset, dtype=[np.float32, np.float64])
             return X.astype(np.float32, copy=False), None

@@ -37,6 +37,8 @@ CLASS_NAMES: tuple[str, ...] = (
     "Bag",
     "Ankle boot",
 )
+# The columns of fetch_fashion_mnist(as_frame=True): the pixels in row order.
+_FEATURE_NAMES: tuple[str, ...] = tuple(f"pixel_{i}" for i in range(784))
 
 _SUBSETS = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -303,7 +305,7 @@ def fetch_fashion_mnist(
         data = data.copy()
     images_view = data.reshape(-1, 28, 28)
     target = np.concatenate(labels).astype(np.int64)
-    feature_names = [f"pixel_{i}" for i in range(data.shape[1])]
+    feature_names = list(_FEATURE_NAMES)
 
     frame = None
     if as_frame:

@@ -189,8 +189,9 @@ def export_onnx(
     ----------
     estimator : Pipeline, FashionMLPClassifier or FashionCNNClassifier
         Fitted; a pipeline of an ``ImageScaler`` and a skfashion classifier
-        (as :func:`make_fashion_pipeline` makes) takes raw pixels, 0 to 255,
-        and scales them inside the graph; a bare classifier takes its own
+        (as :func:`make_fashion_pipeline` makes) takes pixels as the
+        scaler does (0 to 255, or already in [0, 1] by its ``max_value``
+        rule) and scales them inside the graph; a bare classifier takes its own
         input (scaled features).
     path : str or path-like
         Destination ``.onnx`` file, written atomically.
@@ -236,8 +237,8 @@ def export_onnx(
     x = "X"
     if input_dtype == "uint8":
         x = graph.op("Cast", [x], to=onnx.TensorProto.FLOAT)
-    if scaler is not None:  # ImageScaler: float32 division, as np.divide does
-        x = graph.op("Div", [x, graph.const("max_pixel", np.float32(255))])
+    if scaler is not None:
+        x = _scale(graph, x, scaler.max_value if input_dtype == "float32" else 255)
     layout = "flat"
     for layer in clf.model_.layers:
         x, layout = _layer(graph, layer, x, layout)
@@ -274,6 +275,28 @@ def export_onnx(
     with atomic_path(path, suffix=".onnx") as tmp:
         tmp.write_bytes(model.SerializeToString())
     return path
+
+
+def _scale(graph: _Graph, x: str, max_value) -> str:
+    """``ImageScaler.transform`` in the graph (float32 division, as np.divide).
+
+    With ``max_value="auto"``, its per-image rule: a row whose values all lie
+    in [0, 1], at least one fractional, is kept as it is.
+    """
+    if max_value == 1:
+        return x
+    divided = graph.op("Div", [x, graph.const("max_pixel", np.float32(255))])
+    if max_value == 255:
+        return divided
+    fraction = graph.op("Abs", [graph.op("Sub", [x, graph.op("Floor", [x])])])
+    zero, one = graph.const("zero", np.float32(0)), graph.const("one", np.float32(1))
+    fractional = graph.op(
+        "Greater", [graph.op("ReduceMax", [fraction], axes=[1], keepdims=1), zero]
+    )
+    in_unit = graph.op(
+        "LessOrEqual", [graph.op("ReduceMax", [x], axes=[1], keepdims=1), one]
+    )
+    return graph.op("Where", [graph.op("And", [fractional, in_unit]), x, divided])
 
 
 def _metadata(clf, classes, onnx) -> dict[str, str]:

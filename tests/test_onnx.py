@@ -85,6 +85,18 @@ def test_uint8_input(fitted, small_test, tmp_path):
     np.testing.assert_array_equal(label, fitted.predict(X_test))
 
 
+def test_already_scaled_input_as_the_scaler_reads_it(fitted, small_test, tmp_path):
+    X_test, _ = small_test
+    binary = np.zeros((1, X_test.shape[1]))
+    binary[0, :30] = 1.0  # whole zeros and ones: read as 8-bit, as the scaler does
+    X = np.concatenate([X_test[:20], X_test[:20] / 255.0, binary]).astype(np.float32)
+    session = _session(export_onnx(fitted, tmp_path / "m.onnx"))
+    with pytest.warns(UserWarning, match="hold only the values 0 and 1"):
+        expected = fitted.predict_proba(X)
+    np.testing.assert_allclose(session.run(None, {"X": X})[1], expected, atol=1e-5)
+    np.testing.assert_allclose(expected[20:40], expected[:20], atol=1e-6)
+
+
 @pytest.mark.parametrize("cls", [FashionMLPClassifier, FashionCNNClassifier])
 def test_bare_classifier_with_string_labels(cls, small_train, tmp_path):
     from skfashion import CLASS_NAMES
