@@ -8,10 +8,13 @@ estimator adds its own parameters, its docstring and ``_build_network``.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import os
 import time
 import uuid
+import warnings
 import weakref
 from numbers import Integral, Real
 from pathlib import Path
@@ -33,6 +36,7 @@ from sklearn.utils.validation import (
 )
 
 from ._compat import limit_tf_threads
+from ._tensorboard import TensorBoardLogger
 from .preprocessing import _check_not_single
 
 # Rows per forward pass in predict: large enough to amortise the call, small
@@ -138,6 +142,7 @@ class FashionClassifierBase(KerasClassifier):
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "callbacks": [list, None],
         "tensorboard_log_dir": [str, os.PathLike, None],
+        "tensorboard_histogram_freq": [Interval(Integral, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -160,6 +165,7 @@ class FashionClassifierBase(KerasClassifier):
         class_weight,
         callbacks,
         tensorboard_log_dir,
+        tensorboard_histogram_freq,
         warm_start,
         random_state,
         verbose,
@@ -178,6 +184,7 @@ class FashionClassifierBase(KerasClassifier):
         self.class_weight = class_weight
         self.callbacks = callbacks
         self.tensorboard_log_dir = tensorboard_log_dir
+        self.tensorboard_histogram_freq = tensorboard_histogram_freq
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
@@ -502,7 +509,13 @@ class FashionClassifierBase(KerasClassifier):
             run = f"run-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
             run_dir = Path(self.tensorboard_log_dir) / run
             self.tensorboard_run_dir_ = str(run_dir)
-            callbacks.append(keras.callbacks.TensorBoard(log_dir=str(run_dir)))
+            callbacks.append(
+                TensorBoardLogger(
+                    run_dir,
+                    graph=self._predict_function().graph,
+                    histogram_freq=self.tensorboard_histogram_freq,
+                )
+            )
         return callbacks
 
     def _train(self, X, Y, sample_weight, *, seeds, epochs, initial_epoch):
@@ -521,15 +534,16 @@ class FashionClassifierBase(KerasClassifier):
         validation = None
         if val_idx is not None:
             validation = _batches(tensors, tf.constant(val_idx), _EVAL_BATCH)
-        hist = self.model_.fit(
-            dataset,
-            epochs=initial_epoch + epochs,
-            initial_epoch=initial_epoch,
-            validation_data=validation,
-            callbacks=order_callbacks + self._callbacks(val_idx is not None),
-            shuffle=False,  # the dataset orders each epoch, with its own seed
-            verbose=self.verbose,
-        )
+        with _quiet_tensorflow():
+            hist = self.model_.fit(
+                dataset,
+                epochs=initial_epoch + epochs,
+                initial_epoch=initial_epoch,
+                validation_data=validation,
+                callbacks=order_callbacks + self._callbacks(val_idx is not None),
+                shuffle=False,  # the dataset orders each epoch, with its own seed
+                verbose=self.verbose,
+            )
         if initial_epoch == 0 or not hasattr(self, "history_"):
             self.history_ = {}
         for key, values in hist.history.items():
@@ -544,15 +558,21 @@ class FashionClassifierBase(KerasClassifier):
             )
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
-        predict_fn = _PREDICT_FUNCTIONS.get(self.model_)
-        if predict_fn is None:
-            predict_fn = _make_predict_fn(self.model_, self.n_features_in_)
-            _PREDICT_FUNCTIONS[self.model_] = predict_fn
+        predict_fn = self._predict_function()
         outputs = [
             _forward(predict_fn, X[i : i + _PREDICT_CHUNK])
             for i in range(0, len(X), _PREDICT_CHUNK)
         ]
         return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+
+    def _predict_function(self):
+        """The network's traced inference function, made once per network."""
+        predict_fn = _PREDICT_FUNCTIONS.get(self.model_)
+        if predict_fn is None:
+            with _quiet_tensorflow():
+                predict_fn = _make_predict_fn(self.model_, self.n_features_in_)
+            _PREDICT_FUNCTIONS[self.model_] = predict_fn
+        return predict_fn
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per class of ``classes_``.
@@ -621,6 +641,39 @@ class FashionClassifierBase(KerasClassifier):
         from sklearn.metrics import accuracy_score
 
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
+
+
+class _RetracingFilter(logging.Filter):
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _quiet_tensorflow():
+    """Silence two messages that are TensorFlow's and Keras' own, and wrong here.
+
+    - "N out of the last N calls to <function ...> triggered tf.function
+      retracing": every fit builds a new network, hence new traced functions,
+      as any search or cross-validation must; nothing is retraced needlessly.
+    - NumPy 2's DeprecationWarning that TensorFlow's ``__array__`` takes no
+      ``copy`` argument, raised inside Keras' learning-rate callbacks.
+
+    Only these two, and only while skfashion trains or traces: every other
+    warning and log line passes.
+    """
+    logger = logging.getLogger("tensorflow")
+    retracing = _RetracingFilter()
+    logger.addFilter(retracing)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore",
+                message="__array__ implementation doesn't accept a copy keyword",
+                category=DeprecationWarning,
+            )
+            yield
+    finally:
+        logger.removeFilter(retracing)
 
 
 def _forward(predict_fn, X):

@@ -94,7 +94,12 @@ class FashionMLPClassifier(FashionClassifierBase):
     tensorboard_log_dir : str or path-like, default=None
         If set, every ``fit`` logs to TensorBoard in a new run directory
         under it (``tensorboard_run_dir_``), so that the fits of a
-        cross-validation or a search never write into each other's logs.
+        cross-validation or a search never write into each other's logs:
+        each epoch's loss, accuracy and learning rate (as scalars that
+        ``EventAccumulator.Scalars()`` reads) and the network's graph.
+    tensorboard_histogram_freq : int, default=0
+        With ``tensorboard_log_dir``, also log a histogram of every weight
+        each this many epochs (0: none), as Keras' ``histogram_freq``.
     warm_start : bool, default=False
         Continue training the current network on ``fit`` instead of
         building a new one.
@@ -176,6 +181,7 @@ class FashionMLPClassifier(FashionClassifierBase):
         class_weight=None,
         callbacks=None,
         tensorboard_log_dir=None,
+        tensorboard_histogram_freq: int = 0,
         warm_start: bool = False,
         random_state=None,
         verbose: int = 0,
@@ -198,6 +204,7 @@ class FashionMLPClassifier(FashionClassifierBase):
             class_weight=class_weight,
             callbacks=callbacks,
             tensorboard_log_dir=tensorboard_log_dir,
+            tensorboard_histogram_freq=tensorboard_histogram_freq,
             warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
@@ -300,7 +307,12 @@ class FashionCNNClassifier(FashionClassifierBase):
     tensorboard_log_dir : str or path-like, default=None
         If set, every ``fit`` logs to TensorBoard in a new run directory
         under it (``tensorboard_run_dir_``), so that the fits of a
-        cross-validation or a search never write into each other's logs.
+        cross-validation or a search never write into each other's logs:
+        each epoch's loss, accuracy and learning rate (as scalars that
+        ``EventAccumulator.Scalars()`` reads) and the network's graph.
+    tensorboard_histogram_freq : int, default=0
+        With ``tensorboard_log_dir``, also log a histogram of every weight
+        each this many epochs (0: none), as Keras' ``histogram_freq``.
     warm_start : bool, default=False
         Continue training the current network on ``fit`` instead of
         building a new one.
@@ -390,6 +402,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         class_weight=None,
         callbacks=None,
         tensorboard_log_dir=None,
+        tensorboard_histogram_freq: int = 0,
         warm_start: bool = False,
         random_state=None,
         verbose: int = 0,
@@ -416,6 +429,7 @@ class FashionCNNClassifier(FashionClassifierBase):
             class_weight=class_weight,
             callbacks=callbacks,
             tensorboard_log_dir=tensorboard_log_dir,
+            tensorboard_histogram_freq=tensorboard_histogram_freq,
             warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,

@@ -1,0 +1,84 @@
+"""TensorBoard logs of a fit: scalars any reader finds, the graph, histograms.
+
+Keras' own ``TensorBoard`` callback writes its scalars as TF2 tensor
+summaries, which ``EventAccumulator.Scalars()`` (TensorBoard's documented
+reader) does not list, does not write the graph of a Keras 3 model, and
+reads the learning rate through a NumPy conversion that warns under NumPy 2.
+This callback keeps its layout (``train/`` and ``validation/`` runs, tags
+``epoch_loss``, ``epoch_accuracy``, ``epoch_learning_rate``) and writes:
+
+- every epoch's metrics as classic scalar values (``simple_value``), which
+  TensorBoard's dashboards and ``EventAccumulator.Scalars()`` both read;
+- the network's inference graph (``EventAccumulator.Graph()``);
+- with ``histogram_freq=k``, every weight's histogram each k-th epoch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+
+
+class TensorBoardLogger(keras.callbacks.Callback):
+    """Write one fit's TensorBoard logs under ``run_dir``.
+
+    Parameters
+    ----------
+    run_dir : path-like
+        The run's directory; ``train/`` and ``validation/`` go inside.
+    graph : tf.Graph
+        The network's inference graph (a traced concrete function's).
+    histogram_freq : int
+        Write weight histograms every this many epochs (0: never).
+    """
+
+    def __init__(self, run_dir, graph, histogram_freq: int = 0):
+        super().__init__()
+        self.run_dir = Path(run_dir)
+        self.graph = graph
+        self.histogram_freq = histogram_freq
+
+    def on_train_begin(self, logs=None):
+        import tensorflow as tf
+
+        self._writers = {
+            part: tf.summary.create_file_writer(str(self.run_dir / part))
+            for part in ("train", "validation")
+        }
+        with self._writers["train"].as_default():
+            tf.summary.graph(self.graph)
+
+    def on_epoch_end(self, epoch, logs=None):
+        import tensorflow as tf
+
+        values = {"train": {}, "validation": {}}
+        for name, value in (logs or {}).items():
+            if name.startswith("val_"):
+                values["validation"][name[4:]] = value
+            else:
+                values["train"][name] = value
+        values["train"]["learning_rate"] = self.model.optimizer.learning_rate.numpy()
+        for part, scalars in values.items():
+            if not scalars:
+                continue
+            summary = tf.compat.v1.Summary(
+                value=[
+                    tf.compat.v1.Summary.Value(tag=f"epoch_{k}", simple_value=float(v))
+                    for k, v in scalars.items()
+                ]
+            )
+            with self._writers[part].as_default():
+                tf.summary.experimental.write_raw_pb(
+                    summary.SerializeToString(), step=epoch
+                )
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            with self._writers["train"].as_default():
+                for weight in self.model.weights:
+                    tf.summary.histogram(weight.path, weight.value, step=epoch)
+        for writer in self._writers.values():
+            writer.flush()
+
+    def on_train_end(self, logs=None):
+        for writer in self._writers.values():
+            writer.close()
