@@ -19,6 +19,7 @@ _LAZY = {
     "FashionMLPClassifier": "classifier",
     "FashionCNNClassifier": "classifier",
     "make_fashion_pipeline": "classifier",
+    "PRESETS": "presets",
     "save_model": "persistence",
     "load_model": "persistence",
     "read_manifest": "persistence",
@@ -36,6 +37,7 @@ _LAZY = {
 
 __all__ = [
     "CLASS_NAMES",
+    "PRESETS",
     "DatasetIntegrityError",
     "FashionCNNClassifier",
     "FashionMLPClassifier",
@@ -78,6 +80,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .plotting import plot_confusion_matrix, plot_history, plot_predictions
     from .preprocessing import ImageScaler, load_image
+    from .presets import PRESETS
 
 
 def __getattr__(name: str):

@@ -142,7 +142,8 @@ def plot_confusion_matrix(
     y_true, y_pred : array-like of shape (n,)
         True and predicted labels.
     class_names : sequence of str, default=CLASS_NAMES
-        Display names of the labels 0, 1, ...
+        Display names of the labels 0, 1, ...; string labels are shown as
+        they are, in this order.
     normalize : {"true", "pred", "all"} or None, default=None
         As in :func:`sklearn.metrics.confusion_matrix`.
 
@@ -156,7 +157,12 @@ def plot_confusion_matrix(
     fig = Figure(figsize=(9, 8), layout="constrained")
     ax = fig.subplots()
     labels = np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)]))
-    names = [str(class_names[int(label)]) for label in labels]
+    if labels.dtype.kind in "iu":  # label numbers: their display names
+        names = [str(class_names[int(label)]) for label in labels]
+    else:  # labels that are names already, in class_names' order where listed
+        order = {name: i for i, name in enumerate(class_names)}
+        labels = np.array(sorted(labels, key=lambda c: (order.get(c, len(order)), c)))
+        names = [str(label) for label in labels]
     ConfusionMatrixDisplay.from_predictions(
         y_true,
         y_pred,

@@ -1,8 +1,11 @@
 """The command line end to end on real subsamples, and its error paths."""
 
+import csv
 import json
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -67,12 +70,135 @@ def test_train_writes_everything(trained):
         assert {f"{prefix}loss", f"{prefix}accuracy"} <= _scalar_tags(events)
 
 
-def test_evaluate(trained, capsys):
+def test_evaluate(trained, tmp_path, capsys):
     assert main(["evaluate", str(trained / "model.skf")]) == 0
     out = capsys.readouterr().out
     assert "test accuracy:" in out and "Ankle boot" in out and "macro avg" in out
-    with Image.open(trained / "confusion_matrix.png") as img:
+    assert "wrote" not in out
+    assert not (trained / "confusion_matrix.png").exists()  # only with --plot
+    plot = tmp_path / "cm.png"
+    assert main(["evaluate", str(trained / "model.skf"), "--plot", str(plot)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"wrote: {plot}"
+    with Image.open(plot) as img:
         assert img.size[0] > 400
+
+
+def test_saved_model_carries_no_side_effects_of_the_command(trained):
+    clf = load_model(trained / "model.skf")[-1]
+    assert clf.verbose == 0 and clf.tensorboard_log_dir is None
+    metrics = json.loads((trained / "metrics.json").read_text())
+    assert metrics["params"]["verbose"] in ("0", "2")  # how it was trained
+    assert metrics["tensorboard_run_dir"].startswith(str(trained.resolve()))
+
+
+def test_train_lists_its_files_and_never_overwrites(trained, capsys):
+    before = (trained / "model.skf").read_bytes()
+    args = ["train", *QUICK, "--output-dir", str(trained)]
+    _fails(args, capsys, "already exist")
+    assert (trained / "model.skf").read_bytes() == before
+
+
+def test_second_train_with_force_replaces(tmp_path, capsys):
+    args = ["train", *QUICK, "--output-dir", str(tmp_path), "--quiet"]
+    assert main(args) == 0
+    wrote = capsys.readouterr().out.splitlines()[-1]
+    assert wrote.startswith("wrote: ") and str(tmp_path / "model.skf") in wrote
+    for name in ("metrics.json", "history.json", "history.png", "tensorboard"):
+        assert name in wrote
+    assert main([*args, "--force"]) == 0
+    assert len(list((tmp_path / "tensorboard").iterdir())) == 2  # one run each
+
+
+def test_preset_from_the_command_line(tmp_path):
+    args = ["train", "--preset", "mlp-strong", "--epochs", "1", "--max-samples"]
+    assert main([*args, "600", "--output-dir", str(tmp_path), "-q"]) == 0
+    clf = load_model(tmp_path / "model.skf")[-1]
+    assert clf.dropout == 0.2 and clf.batch_size == 128 and clf.epochs == 1
+    assert clf.learning_rate == "adaptive" and clf.early_stopping
+
+
+def test_preset_and_another_model_conflict(tmp_path, capsys):
+    args = ["train", "--preset", "mlp-strong", "--model", "cnn"]
+    _fails([*args, "--output-dir", str(tmp_path)], capsys, "drop --model cnn")
+
+
+def test_every_option_has_help_and_shows_its_default(capsys):
+    from skfashion.cli import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, command in commands.items():
+        for action in command._actions:
+            assert action.help, (name, action.dest)
+        text = command.format_help()
+        assert "--quiet" in text and "--debug" in text, name
+    train = commands["train"].format_help()
+    assert "15 (mlp), 12 (cnn)" in " ".join(train.split())
+
+
+def test_version(capsys):
+    from skfashion import __version__
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"skfashion {__version__}"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_and_debug_before_or_after_the_command(trained, tmp_path, where):
+    flags, rest = ["--quiet"], ["verify", str(trained / "model.skf")]
+    argv = flags + rest if where == "before" else rest + flags
+    out = subprocess.run(
+        [sys.executable, "-m", "skfashion", *argv], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    assert out.stdout.strip().splitlines() == [
+        f"{trained / 'model.skf'}: integrity verified, reload identical"
+    ]
+    assert out.stderr == ""  # no TensorFlow start-up lines either
+    missing = ["evaluate", str(tmp_path / "nope.skf")]
+    argv = ["--debug", *missing] if where == "before" else [*missing, "--debug"]
+    with pytest.raises(Exception, match="model file not found"):
+        main(argv)
+
+
+def test_string_label_models_in_every_command(tmp_path, small_train, capsys):
+    from skfashion import (
+        CLASS_NAMES,
+        fetch_fashion_mnist,
+        make_fashion_pipeline,
+        save_model,
+    )
+
+    X, y = small_train
+    names = np.asarray(CLASS_NAMES)
+    pipe = make_fashion_pipeline(hidden_layer_sizes=(16,), epochs=1, random_state=0)
+    pipe.fit(X, names[y])
+    test = fetch_fashion_mnist(subset="test")
+    score = pipe.score(test.data, names[test.target])
+    model = str(save_model(pipe, tmp_path / "names.skf", test_score=score))
+    assert main(["evaluate", model, "--plot", str(tmp_path / "cm.png")]) == 0
+    out = capsys.readouterr().out
+    assert f"test accuracy: {score:.4f}" in out and "Ankle boot" in out
+    assert main(["verify", model]) == 0
+    assert (
+        main(["predict", model, "--test-index", "0", "--plot", str(tmp_path / "p.png")])
+        == 0
+    )
+    assert "test[0]: " in capsys.readouterr().out
+    assert main(["export", model, str(tmp_path / "names.onnx")]) == 0
+    assert main(["predict", str(tmp_path / "names.onnx"), "--test-index", "0"]) == 0
+
+
+def test_foreign_string_labels_are_a_clear_error(tmp_path, small_train, capsys):
+    from skfashion import make_fashion_pipeline, save_model
+
+    X, y = small_train
+    pipe = make_fashion_pipeline(hidden_layer_sizes=(8,), epochs=1, random_state=0)
+    pipe.fit(X, np.where(y < 5, "top", "bottom"))
+    model = str(save_model(pipe, tmp_path / "m.skf"))
+    _fails(["evaluate", model], capsys, "neither Fashion-MNIST's class numbers")
 
 
 def test_predict_test_indices_and_plot(trained, tmp_path, capsys):
@@ -134,15 +260,42 @@ def test_verify(trained, capsys):
     assert "equals the recorded" in out and "reload identical" in out
 
 
-def test_tune(tmp_path, capsys):
+def test_tune(trained, tmp_path, capsys):
+    before = (trained / "model.skf").read_bytes()
     grid = '{"clf__hidden_layer_sizes": [[16], [32]]}'
     args = ["tune", "--grid", grid, "--cv", "2", "--epochs", "1"]
-    args += ["--max-samples", "400", "--output-dir", str(tmp_path)]
+    args += ["--max-samples", "400", "--output-dir", str(trained)]
     assert main(args) == 0
-    lines = (tmp_path / "cv_results.csv").read_text().splitlines()
-    assert lines[0].startswith("rank,") and len(lines) == 3
-    assert lines[1].startswith("1,")
-    assert load_model(tmp_path / "model.skf").named_steps["clf"].n_iter_ == 1
+    out = capsys.readouterr().out
+    assert "Searching 2 candidates x 2 folds" in out
+    progress = [line for line in out.splitlines() if line.startswith("candidate ")]
+    assert [line.split(":")[0] for line in progress] == [
+        "candidate 1/2",
+        "candidate 2/2",
+    ]
+    assert "{'clf__hidden_layer_sizes': (32,)}" in progress[1]
+    assert out.splitlines()[-1] == (
+        f"wrote: {trained / 'tune_results.csv'}, {trained / 'tune_model.skf'}"
+    )
+    assert (trained / "model.skf").read_bytes() == before  # train's, untouched
+    with open(trained / "tune_results.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][0] == "rank" and len(rows) == 3 and rows[1][0] == "1"
+    assert json.loads(rows[1][4])["clf__hidden_layer_sizes"] in ([16], [32])
+    clf = load_model(trained / "tune_model.skf").named_steps["clf"]
+    assert clf.n_iter_ == 1
+    _fails(args, capsys, "already exist")  # a second tune needs --force
+
+
+def test_bad_grid_value_fails_before_any_training(tmp_path, capsys):
+    grid = '{"clf__dropout": [0.1, 2.0], "clf__hidden_layer_sizes": [[16]]}'
+    args = ["tune", "--grid", grid, "--max-samples", "400", "--output-dir"]
+    start = time.perf_counter()
+    _fails([*args, str(tmp_path)], capsys, "grid candidate {'clf__dropout': 2.0")
+    assert time.perf_counter() - start < 30  # no candidate was trained
+    assert not list(tmp_path.iterdir())
+    grid = '{"clf__hidden_layer_sizes": [[0]]}'
+    _fails(["tune", "--grid", grid, "--output-dir", str(tmp_path)], capsys, "positive")
 
 
 def test_train_a_cnn(tmp_path):
@@ -214,17 +367,24 @@ def test_not_a_model(trained, capsys):
     _fails(["evaluate", str(trained / "metrics.json")], capsys, "not a skfashion model")
 
 
-def test_unreadable_image(trained, tmp_path, capsys):
-    (tmp_path / "x.png").write_text("not an image")
-    _fails(
-        ["predict", str(trained / "model.skf"), str(tmp_path / "x.png")],
-        capsys,
-        "Cannot read",
-    )
-    _fails(
-        ["predict", str(trained / "model.skf"), str(tmp_path / "missing.png")],
-        capsys,
-        "image file not found",
+def test_bad_images_are_reported_and_the_others_classified(trained, pngs, capsys):
+    folder = Path(pngs[0]).parent
+    (folder / "x.png").write_text("not an image")
+    Image.new("L", (40, 40), 255).save(folder / "white.png")
+    bad = [str(folder / n) for n in ("x.png", "missing.png", "white.png")]
+    argv = ["predict", str(trained / "model.skf"), bad[0], pngs[0], *bad[1:]]
+    assert main([*argv, str(folder), pngs[1]]) == 1
+    captured = capsys.readouterr()
+    out = captured.out.splitlines()
+    assert [line.split(":")[0] for line in out] == [pngs[0], pngs[1]]
+    err = captured.err.splitlines()
+    assert len(err) == 5
+    assert "Cannot read" in err[0] and "x.png" in err[0]
+    assert "Image file not found" in err[1]
+    assert "No garment found" in err[2] and "uniform" in err[2]
+    assert "is a directory" in err[3]
+    assert err[4] == (
+        "skfashion: error: 4 of 6 image files could not be classified (see above)"
     )
 
 
@@ -259,11 +419,6 @@ def test_usage_errors_exit_2(argv, match, capsys):
         main(argv)
     assert info.value.code == 2
     assert match in capsys.readouterr().err
-
-
-def test_debug_shows_the_traceback(tmp_path):
-    with pytest.raises(Exception, match="model file not found"):
-        main(["evaluate", "--debug", str(tmp_path / "nope.skf")])
 
 
 def test_console_entry_point_and_module(tmp_path):
