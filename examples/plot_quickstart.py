@@ -5,6 +5,12 @@ Quick start: train the design's network and look at its predictions
 Load Fashion-MNIST, fit :func:`skfashion.make_fashion_pipeline` (pixel
 scaling, then the 512-256-128 MLP: 15 epochs, batch 32, Adam), score it on
 the 10,000 test images and show test images with their predicted labels.
+
+The documentation builds this page in quick mode (3,000 training images,
+2 epochs), so the accuracy and the two-point curves below are that short
+run's. Run the script as it is, or build the documentation with
+``make docs-full``, for the design's full training (60,000 images, 15
+epochs; ``make run`` measured 0.8876 test accuracy on 2026-11-25).
 """
 
 # %%
@@ -29,7 +35,11 @@ pipeline = make_fashion_pipeline(
     epochs=2 if QUICK else 15, validation_split=0.1, random_state=0
 )
 pipeline.fit(X, y)
-print(f"test accuracy: {pipeline.score(test.data, test.target):.4f}")
+mode = "quick mode, " if QUICK else ""
+print(
+    f"test accuracy: {pipeline.score(test.data, test.target):.4f} "
+    f"({mode}{len(y):,} training images, {pipeline[-1].epochs} epochs)"
+)
 
 # %%
 # Training and validation accuracy per epoch.
