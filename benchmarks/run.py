@@ -312,6 +312,43 @@ def bench_onnx(quick: bool) -> dict:
     return results
 
 
+def bench_photos(quick: bool) -> dict:
+    """Accuracy on synthetic product photos of the test images vs the raw images.
+
+    The design's pipeline (full data, 15 epochs; quick: 6,000 images, 2)
+    classifies every test image raw and as each kind of photo in
+    ``skfashion._photos`` (4x larger, margins, backgrounds, file formats),
+    read back by ``load_image``.
+    """
+    import numpy as np
+
+    from skfashion import fetch_fashion_mnist, load_image, make_fashion_pipeline
+    from skfashion._photos import PHOTO_KINDS, make_photo
+
+    train = fetch_fashion_mnist(subset="train")
+    test = fetch_fashion_mnist(subset="test")
+    n, epochs = (6000, 2) if quick else (None, 15)
+    pipe = make_fashion_pipeline(epochs=epochs, random_state=0)
+    pipe.fit(train.data[:n], train.target[:n])
+    idx = np.arange(500 if quick else len(test.target))
+    images, y = test.images[idx], test.target[idx]
+    raw = float(np.mean(pipe.predict(images) == y))
+    kinds = {}
+    for kind in PHOTO_KINDS:
+        start = time.perf_counter()
+        photos = np.stack([load_image(make_photo(image, kind)) for image in images])
+        seconds = time.perf_counter() - start
+        kinds[kind] = {
+            "accuracy": float(np.mean(pipe.predict(photos) == y)),
+            "mean_abs_pixel_difference": float(
+                np.abs(photos.astype(int) - images).mean()
+            ),
+            "ms_per_photo": 1000 * seconds / len(images),
+        }
+        print(f"  {kind}: {kinds[kind]}", flush=True)
+    return {"n_images": len(idx), "raw_accuracy": raw, "kinds": kinds}
+
+
 def _median_s(fn, repeats: int) -> float:
     fn()  # warm-up: tracing, caches
     times = []
@@ -571,7 +608,7 @@ def _markdown(r: dict, quick: bool) -> str:
 
 
 def _markdown_new_sections(r: dict) -> list[str]:
-    """The CNN, persistence and ONNX sections, where this run has them."""
+    """The CNN, persistence, ONNX and photo sections, where this run has them."""
     lines = []
     if "cnn" in r:
         c = r["cnn"]
@@ -630,6 +667,24 @@ def _markdown_new_sections(r: dict) -> list[str]:
             for k, m in r["onnx"].items()
         )
         lines += ["", f"ONNX files: {sizes}."]
+    if "photos" in r:
+        p = r["photos"]
+        lines += ["", f"## Photos: load_image on {p['n_images']:,} test images", ""]
+        lines += [
+            "Synthetic product photos of each test image (4x larger, margins; "
+            "`skfashion/_photos.py`), read by `load_image`, classified by the "
+            f"design's pipeline. Raw test images: accuracy {p['raw_accuracy']:.4f}.",
+            "",
+            "| photo | accuracy | minus raw | mean abs pixel difference | "
+            "ms per photo (make + read) |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for kind, m in p["kinds"].items():
+            lines.append(
+                f"| {kind} | {m['accuracy']:.4f} | "
+                f"{m['accuracy'] - p['raw_accuracy']:+.4f} | "
+                f"{m['mean_abs_pixel_difference']:.2f} | {m['ms_per_photo']:.2f} |"
+            )
     return lines
 
 
@@ -643,6 +698,7 @@ BENCHES = {
     "cnn": bench_cnn,
     "persistence": bench_persistence,
     "onnx": bench_onnx,
+    "photos": bench_photos,
 }
 
 

@@ -25,6 +25,10 @@ from ._atomic import atomic_path
 
 __all__ = ["CLASS_NAMES", "DatasetIntegrityError", "fetch_fashion_mnist"]
 
+#: The ten class names, indexed by label number: ``CLASS_NAMES[y]`` names the
+#: label ``y`` (0 "T-shirt/top", 1 "Trouser", 2 "Pullover", 3 "Dress",
+#: 4 "Coat", 5 "Sandal", 6 "Shirt", 7 "Sneaker", 8 "Bag", 9 "Ankle boot").
+#: Also importable as ``skfashion.CLASS_NAMES``.
 CLASS_NAMES: tuple[str, ...] = (
     "T-shirt/top",
     "Trouser",

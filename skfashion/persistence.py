@@ -27,7 +27,6 @@ import re
 import time
 import warnings
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -695,9 +694,16 @@ def export_keras(estimator, path: str | os.PathLike) -> Path:
 # -- comparing ------------------------------------------------------------------------
 
 
-@dataclass
 class ModelComparison:
     """Field-by-field result of :func:`compare_models`.
+
+    True (in an ``if``) when the two models are identical; ``str()`` gives
+    a table of the fields compared.
+
+    Parameters
+    ----------
+    fields : list of (str, bool, str), default=None
+        ``(field, equal, detail)`` for each field compared; None for none yet.
 
     Attributes
     ----------
@@ -705,7 +711,11 @@ class ModelComparison:
         ``(field, equal, detail)`` for each field compared.
     """
 
-    fields: list[tuple[str, bool, str]] = field(default_factory=list)
+    def __init__(self, fields: list[tuple[str, bool, str]] | None = None):
+        self.fields = list(fields or [])
+
+    def __repr__(self) -> str:
+        return f"ModelComparison(fields={self.fields!r})"
 
     @property
     def identical(self) -> bool:
