@@ -23,21 +23,10 @@ MODES = (
     "keras_spe",
     "skfashion",
     "skfashion_preset",
+    "skfashion_alpha",
     "sklearn_mlp",
     "keras_cnn",
     "skfashion_cnn",
-)
-
-# The documented stronger preset of the same MLP family (README, Performance).
-PRESET = dict(
-    hidden_layer_sizes=(512, 256, 128),
-    dropout=0.2,
-    epochs=80,
-    batch_size=128,
-    learning_rate="adaptive",
-    early_stopping=True,
-    validation_split=0.1,
-    n_iter_no_change=8,
 )
 
 
@@ -152,7 +141,7 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
 
 
 def _skfashion(X, y, X_test, y_test, args, preset=False, cnn=False):
-    from skfashion import FashionCNNClassifier, FashionMLPClassifier
+    from skfashion import PRESETS, FashionCNNClassifier, FashionMLPClassifier
 
     epoch_times, clock = _clock()
     if cnn:  # the CNN's own defaults (the bench passes its default epochs)
@@ -163,7 +152,10 @@ def _skfashion(X, y, X_test, y_test, args, preset=False, cnn=False):
         clf.fit(X, y)
         fit_s = time.perf_counter() - start
         return fit_s, epoch_times, float(clf.score(X_test, y_test))
-    params = dict(PRESET) if preset else dict(epochs=args.epochs)
+    if preset:  # the documented stronger preset (skfashion.PRESETS)
+        params = {k: v for k, v in PRESETS["mlp-strong"].items() if k != "model"}
+    else:
+        params = dict(epochs=args.epochs, alpha=args.alpha)
     params.setdefault("batch_size", args.batch_size)
     clf = FashionMLPClassifier(**params, random_state=args.seed, callbacks=[clock])
     start = time.perf_counter()
@@ -199,6 +191,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--alpha", type=float, default=0.0)
     args = parser.parse_args(argv)
     X, y, X_test, y_test = _data(args.n, args.seed)
     if args.mode == "keras":
@@ -206,6 +199,9 @@ def main(argv=None) -> dict:
     elif args.mode == "keras_spe":
         fit_s, epochs, acc = _raw_keras(X, y, X_test, y_test, args, 32)
     elif args.mode == "skfashion":
+        fit_s, epochs, acc = _skfashion(X, y, X_test, y_test, args)
+    elif args.mode == "skfashion_alpha":  # MLPClassifier's L2 penalty
+        args.alpha = 1e-4
         fit_s, epochs, acc = _skfashion(X, y, X_test, y_test, args)
     elif args.mode == "skfashion_preset":
         fit_s, epochs, acc = _skfashion(X, y, X_test, y_test, args, preset=True)

