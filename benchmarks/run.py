@@ -64,12 +64,8 @@ def bench_training(quick: bool) -> dict:
     """Raw Keras vs skfashion (same network, data, batch, epochs), interleaved."""
     n, epochs = (6000, 2) if quick else (None, 15)
     seeds = [0] if quick else [0, 1, 2]
-    runs: dict[str, list[dict]] = {"keras": [], "keras_spe": [], "skfashion": []}
-    for seed in seeds:
-        for mode in ("keras", "skfashion"):
-            runs[mode].append(_worker(mode, n=n, epochs=epochs, seed=seed))
-            print(f"  {mode} seed {seed}: {runs[mode][-1]['fit_s']:.1f} s", flush=True)
-    runs["keras_spe"].append(_worker("keras_spe", n=n, epochs=epochs, seed=0))
+    runs = _interleaved(["keras", "skfashion"], seeds, n=n, epochs=epochs)
+    runs["keras_spe"] = [_worker("keras_spe", n=n, epochs=epochs, seed=0)]
     result = {mode: _summary(rs) for mode, rs in runs.items()}
     k, s, kspe = result["keras"], result["skfashion"], result["keras_spe"]
     result["ratios"] = {
@@ -83,6 +79,22 @@ def bench_training(quick: bool) -> dict:
     return result
 
 
+def _interleaved(modes: list[str], seeds: list[int], **kw) -> dict[str, list[dict]]:
+    """Worker runs of each mode for each seed, alternating modes, so that
+    a slower stretch of a shared machine does not fall on one side only."""
+    runs: dict[str, list[dict]] = {mode: [] for mode in modes}
+    for seed in seeds:
+        for mode in modes:
+            run = _worker(mode, seed=seed, **kw)
+            runs[mode].append(run)
+            print(
+                f"  {mode} seed {seed}: {run['fit_s']:.1f} s, "
+                f"{run['test_accuracy']:.4f}",
+                flush=True,
+            )
+    return runs
+
+
 def bench_peers(quick: bool) -> dict:
     """MLPClassifier vs FashionMLPClassifier at its settings, and the preset.
 
@@ -91,16 +103,7 @@ def bench_peers(quick: bool) -> dict:
     """
     n, epochs = (6000, 2) if quick else (None, 15)
     seeds = [0] if quick else [0, 1, 2]
-    runs: dict[str, list[dict]] = {"skfashion_alpha": [], "sklearn_mlp": []}
-    for seed in seeds:
-        for mode in runs:
-            runs[mode].append(_worker(mode, n=n, epochs=epochs, seed=seed))
-            run = runs[mode][-1]
-            print(
-                f"  {mode} seed {seed}: {run['fit_s']:.1f} s, "
-                f"{run['test_accuracy']:.4f}",
-                flush=True,
-            )
+    runs = _interleaved(["skfashion_alpha", "sklearn_mlp"], seeds, n=n, epochs=epochs)
     result = {mode: _summary(r) for mode, r in runs.items()}
     result["fit_sklearn_over_skfashion"] = (
         result["sklearn_mlp"]["fit_s"] / result["skfashion_alpha"]["fit_s"]
@@ -199,16 +202,7 @@ def bench_cnn(quick: bool) -> dict:
 
     n, epochs = (6000, 2) if quick else (None, FashionCNNClassifier().epochs)
     seeds = [0] if quick else [0, 1, 2]
-    runs: dict[str, list[dict]] = {"keras_cnn": [], "skfashion_cnn": []}
-    for seed in seeds:
-        for mode in runs:
-            runs[mode].append(_worker(mode, n=n, epochs=epochs, seed=seed))
-            run = runs[mode][-1]
-            print(
-                f"  {mode} seed {seed}: {run['fit_s']:.1f} s, "
-                f"{run['test_accuracy']:.4f}",
-                flush=True,
-            )
+    runs = _interleaved(["keras_cnn", "skfashion_cnn"], seeds, n=n, epochs=epochs)
     summary = {mode: _summary(r) for mode, r in runs.items()}
     k, s = summary["keras_cnn"], summary["skfashion_cnn"]
     return {
