@@ -299,8 +299,12 @@ def _pil_to_array(img) -> np.ndarray:
     has_alpha = img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
         img.mode == "P" and "transparency" in img.info
     )
-    img = img.convert("RGBA" if has_alpha else "RGB")
-    return np.asarray(img, dtype=np.float64) / 255.0
+    if has_alpha:
+        img = img.convert("RGBA")
+    elif img.mode != "L":
+        img = img.convert("L" if img.mode == "1" else "RGB")
+    pixels = np.asarray(img, dtype=np.float64) / 255.0
+    return pixels if pixels.ndim == 3 else pixels[..., np.newaxis]
 
 
 def _array_to_float(image: np.ndarray) -> np.ndarray:
