@@ -39,6 +39,10 @@ PUBLISHED = {
 }
 
 
+# Seeds of the sections that train over several (--seeds N: the first N).
+SEEDS = [0, 1, 2]
+
+
 def _worker(mode: str, **kw) -> dict:
     args = [sys.executable, str(HERE / "_worker.py"), mode]
     for key, value in kw.items():
@@ -57,13 +61,14 @@ def _summary(rs: list[dict]) -> dict:
         "test_accuracy": median([r["test_accuracy"] for r in rs]),
         "test_accuracies": [r["test_accuracy"] for r in rs],
         "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
+        "n_train": rs[0]["n_train"],
     }
 
 
 def bench_training(quick: bool) -> dict:
     """Raw Keras vs skfashion (same network, data, batch, epochs), interleaved."""
     n, epochs = (6000, 2) if quick else (None, 15)
-    seeds = [0] if quick else [0, 1, 2]
+    seeds = [0] if quick else SEEDS
     runs = _interleaved(["keras", "skfashion"], seeds, n=n, epochs=epochs)
     runs["keras_spe"] = [_worker("keras_spe", n=n, epochs=epochs, seed=0)]
     result = {mode: _summary(rs) for mode, rs in runs.items()}
@@ -102,7 +107,7 @@ def bench_peers(quick: bool) -> dict:
     (MLPClassifier's default L2 penalty), interleaved over 3 seeds.
     """
     n, epochs = (6000, 2) if quick else (None, 15)
-    seeds = [0] if quick else [0, 1, 2]
+    seeds = [0] if quick else SEEDS
     runs = _interleaved(["skfashion_alpha", "sklearn_mlp"], seeds, n=n, epochs=epochs)
     result = {mode: _summary(r) for mode, r in runs.items()}
     result["fit_sklearn_over_skfashion"] = (
@@ -201,7 +206,7 @@ def bench_cnn(quick: bool) -> dict:
     from skfashion import FashionCNNClassifier
 
     n, epochs = (6000, 2) if quick else (None, FashionCNNClassifier().epochs)
-    seeds = [0] if quick else [0, 1, 2]
+    seeds = [0] if quick else SEEDS
     runs = _interleaved(["keras_cnn", "skfashion_cnn"], seeds, n=n, epochs=epochs)
     summary = {mode: _summary(r) for mode, r in runs.items()}
     k, s = summary["keras_cnn"], summary["skfashion_cnn"]
@@ -736,8 +741,16 @@ def main(argv=None) -> None:
         choices=list(BENCHES),
         help="re-run these sections and keep the others from the last results",
     )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        choices=[1, 2, 3],
+        default=3,
+        help="seeds per configuration in the training, peers and cnn sections",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
+    SEEDS[:] = SEEDS[: args.seeds]
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     suffix = "-quick" if quick else ""
