@@ -45,7 +45,7 @@ docs: install
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 # The same, every example on the full data: the gallery's numbers and curves
-# are then the real runs' (about 20 minutes on 2 cores).
+# are then the real runs' (every example trains on its full data; not timed yet).
 docs-full: install
 	SKFASHION_QUICK=0 $(BIN)/sphinx-build -E -W --keep-going -b html docs docs/_build/html
 

@@ -44,7 +44,7 @@ nitpicky = False
 
 # The gallery runs every example in quick mode (subsampled, 1-2 epochs), so
 # building the docs never trains a full model; each page says so. ``make
-# docs-full`` sets SKFASHION_QUICK=0 for the full runs (about 20 minutes).
+# docs-full`` sets SKFASHION_QUICK=0 for the full runs (not timed).
 os.environ.setdefault("SKFASHION_QUICK", "1")
 # TensorFlow's C++ start-up lines (absl, oneDNN) are not documentation.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
