@@ -39,17 +39,18 @@ from ._compat import limit_tf_threads
 from ._tensorboard import TensorBoardLogger
 from .preprocessing import _check_not_single
 
-# Rows per forward pass in predict: large enough to amortise the call, small
-# enough to bound the activations' memory (8192 x 512 floats = 16 MiB).
-_PREDICT_CHUNK = 8192
+# Rows per forward pass in predict and validation: as many as keep the widest
+# layer's activations within this many bytes (the MLP: 8192 rows x 512
+# floats; the default CNN: 192 rows x 26 x 26 x 32 floats, where 8192 rows
+# took 0.9 GB more peak memory than raw Keras), at most 8192.
+_ACTIVATION_BYTES = 16 * 2**20
+_MAX_ROWS = 8192
 # Rows of every forward pass are padded to a multiple of this (see _forward).
 _ROW_BLOCK = 8
 # Each network's traced inference function, built on first predict. Kept
 # outside the estimator: predict must not change the estimator's __dict__,
 # and the function is not picklable. Entries go when their network does.
 _PREDICT_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-# Validation rows per batch: evaluation only, so as large as memory allows.
-_EVAL_BATCH = 4096
 
 
 class _Seeds(NamedTuple):
@@ -533,7 +534,9 @@ class FashionClassifierBase(KerasClassifier):
         )
         validation = None
         if val_idx is not None:
-            validation = _batches(tensors, tf.constant(val_idx), _EVAL_BATCH)
+            validation = _batches(
+                tensors, tf.constant(val_idx), _rows_per_call(self.model_)
+            )
         with _quiet_tensorflow():
             hist = self.model_.fit(
                 dataset,
@@ -559,9 +562,9 @@ class FashionClassifierBase(KerasClassifier):
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
         predict_fn = self._predict_function()
+        rows = _rows_per_call(self.model_)
         outputs = [
-            _forward(predict_fn, X[i : i + _PREDICT_CHUNK])
-            for i in range(0, len(X), _PREDICT_CHUNK)
+            _forward(predict_fn, X[i : i + rows]) for i in range(0, len(X), rows)
         ]
         return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
 
@@ -674,6 +677,17 @@ def _quiet_tensorflow():
             yield
     finally:
         logger.removeFilter(retracing)
+
+
+def _rows_per_call(model) -> int:
+    """Rows per forward pass: the widest activations within _ACTIVATION_BYTES.
+
+    A multiple of ``_ROW_BLOCK``, so that every row's numbers stay those it
+    gets alone (see ``_forward``).
+    """
+    widest = max(math.prod(layer.output.shape[1:]) for layer in model.layers)
+    rows = min(_MAX_ROWS, _ACTIVATION_BYTES // (4 * widest))
+    return max(_ROW_BLOCK, rows // _ROW_BLOCK * _ROW_BLOCK)
 
 
 def _forward(predict_fn, X):
