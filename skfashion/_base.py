@@ -47,9 +47,10 @@ _ACTIVATION_BYTES = 16 * 2**20
 _MAX_ROWS = 8192
 # Rows of every forward pass are padded to a multiple of this (see _forward).
 _ROW_BLOCK = 8
-# Each network's traced inference function, built on first predict. Kept
-# outside the estimator: predict must not change the estimator's __dict__,
-# and the function is not picklable. Entries go when their network does.
+# Each network's traced inference function and rows per call, built on first
+# predict. Kept outside the estimator: predict must not change the
+# estimator's __dict__, and the function is not picklable. Entries go when
+# their network does.
 _PREDICT_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -513,7 +514,7 @@ class FashionClassifierBase(KerasClassifier):
             callbacks.append(
                 TensorBoardLogger(
                     run_dir,
-                    graph=self._predict_function().graph,
+                    graph=self._predictor()[0].graph,
                     histogram_freq=self.tensorboard_histogram_freq,
                 )
             )
@@ -561,21 +562,24 @@ class FashionClassifierBase(KerasClassifier):
             )
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
-        predict_fn = self._predict_function()
-        rows = _rows_per_call(self.model_)
+        predict_fn, rows = self._predictor()
         outputs = [
             _forward(predict_fn, X[i : i + rows]) for i in range(0, len(X), rows)
         ]
         return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
 
-    def _predict_function(self):
-        """The network's traced inference function, made once per network."""
-        predict_fn = _PREDICT_FUNCTIONS.get(self.model_)
-        if predict_fn is None:
+    def _predictor(self):
+        """The network's traced inference function and its rows per call.
+
+        Made once per network: both stay off the per-call path of predict.
+        """
+        predictor = _PREDICT_FUNCTIONS.get(self.model_)
+        if predictor is None:
             with _quiet_tensorflow():
-                predict_fn = _make_predict_fn(self.model_, self.n_features_in_)
-            _PREDICT_FUNCTIONS[self.model_] = predict_fn
-        return predict_fn
+                function = _make_predict_fn(self.model_, self.n_features_in_)
+            predictor = (function, _rows_per_call(self.model_))
+            _PREDICT_FUNCTIONS[self.model_] = predictor
+        return predictor
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per class of ``classes_``.

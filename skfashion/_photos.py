@@ -39,11 +39,7 @@ def _photo_pixels(image: np.ndarray, background) -> np.ndarray:
     garment = np.asarray(big, dtype=np.float64) / 255
     top, bottom, left, right = _MARGIN
     garment = np.pad(garment, ((top, bottom), (left, right)))
-    if np.ndim(background) == 0:
-        background = np.full(garment.shape, float(background))
-    elif background.shape != garment.shape:
-        background = np.broadcast_to(background, garment.shape)
-    return background * (1 - garment), garment
+    return background * (1 - garment), garment  # a level, or a level per column
 
 
 def make_photo(image: np.ndarray, kind: str) -> io.BytesIO:

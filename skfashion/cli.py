@@ -186,6 +186,15 @@ def _check_free(args, *paths: Path) -> None:
         )
 
 
+def _plot_target(args) -> Path | None:
+    """The --plot file, checked free before any work (None without --plot)."""
+    if not args.plot:
+        return None
+    plot = Path(args.plot)
+    _check_free(args, plot)
+    return plot
+
+
 def _wrote(paths) -> None:
     """List the files a command wrote, whatever --quiet says: they are results."""
     print("wrote: " + ", ".join(str(p) for p in paths))
@@ -320,9 +329,7 @@ def cmd_evaluate(args) -> None:
     from .datasets import CLASS_NAMES, fetch_fashion_mnist
     from .plotting import plot_confusion_matrix
 
-    plot = Path(args.plot) if args.plot else None
-    if plot is not None:
-        _check_free(args, plot)
+    plot = _plot_target(args)
     model = _load(args)
     test = fetch_fashion_mnist(subset="test")
     labels = _test_labels(model.classes_, np.arange(len(CLASS_NAMES)))
@@ -381,9 +388,7 @@ def cmd_predict(args) -> int:
 
     if not args.images and not args.test_index:
         raise CLIError("give image files or --test-index N (see --help)")
-    plot = Path(args.plot) if args.plot else None
-    if plot is not None:
-        _check_free(args, plot)
+    plot = _plot_target(args)
     if Path(args.model).suffix == ".onnx":
         predict_proba, classes = _onnx_predictor(args.model)
     else:
