@@ -119,7 +119,10 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
     model = build_cnn(
         X.shape[1],
         10,
-        **{k: defaults[k] for k in ("filters", "kernel_size", "hidden_layer_sizes")},
+        **{
+            k: defaults[k]
+            for k in ("filters", "kernel_size", "padding", "hidden_layer_sizes")
+        },
         dropout=defaults["dropout"],
         seed=args.seed,
     )
@@ -140,24 +143,24 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
     )
 
 
-def _skfashion(X, y, X_test, y_test, args, preset=False, cnn=False):
-    from skfashion import PRESETS, FashionCNNClassifier, FashionMLPClassifier
+def _skfashion(X, y, X_test, y_test, args, preset=None, cnn=False):
+    from skfashion import (
+        PRESETS,
+        FashionCNNClassifier,
+        FashionMLPClassifier,
+        make_fashion_pipeline,
+    )
 
     epoch_times, clock = _clock()
-    if cnn:  # the CNN's own defaults (the bench passes its default epochs)
-        clf = FashionCNNClassifier(
-            epochs=args.epochs, random_state=args.seed, callbacks=[clock]
-        )
-        start = time.perf_counter()
-        clf.fit(X, y)
-        fit_s = time.perf_counter() - start
-        return fit_s, epoch_times, float(clf.score(X_test, y_test))
-    if preset:  # the documented stronger preset (skfashion.PRESETS)
-        params = {k: v for k, v in PRESETS["mlp-strong"].items() if k != "model"}
+    if preset:  # a documented preset (skfashion.PRESETS), with its own epochs
+        clf = make_fashion_pipeline(**PRESETS[preset])[-1]
+    elif cnn:  # the CNN's own defaults (the bench passes its default epochs)
+        clf = FashionCNNClassifier(epochs=args.epochs)
     else:
-        params = dict(epochs=args.epochs, alpha=args.alpha)
-    params.setdefault("batch_size", args.batch_size)
-    clf = FashionMLPClassifier(**params, random_state=args.seed, callbacks=[clock])
+        clf = FashionMLPClassifier(
+            epochs=args.epochs, alpha=args.alpha, batch_size=args.batch_size
+        )
+    clf.set_params(random_state=args.seed, callbacks=[clock])
     start = time.perf_counter()
     clf.fit(X, y)
     fit_s = time.perf_counter() - start
@@ -192,6 +195,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--alpha", type=float, default=0.0)
+    parser.add_argument("--preset", default="mlp-strong")
     args = parser.parse_args(argv)
     X, y, X_test, y_test = _data(args.n, args.seed)
     if args.mode == "keras":
@@ -204,7 +208,7 @@ def main(argv=None) -> dict:
         args.alpha = 1e-4
         fit_s, epochs, acc = _skfashion(X, y, X_test, y_test, args)
     elif args.mode == "skfashion_preset":
-        fit_s, epochs, acc = _skfashion(X, y, X_test, y_test, args, preset=True)
+        fit_s, epochs, acc = _skfashion(X, y, X_test, y_test, args, args.preset)
     elif args.mode == "skfashion_cnn":
         fit_s, epochs, acc = _skfashion(X, y, X_test, y_test, args, cnn=True)
     elif args.mode == "keras_cnn":
@@ -217,6 +221,7 @@ def main(argv=None) -> dict:
         "n_train": len(y),
         "epochs": len(epochs),
         "seed": args.seed,
+        **({"preset": args.preset} if args.mode == "skfashion_preset" else {}),
         "fit_s": fit_s,
         "epoch_s": epochs,
         "test_accuracy": acc,

@@ -12,10 +12,10 @@ from numbers import Integral, Real
 
 import keras
 from sklearn.pipeline import Pipeline
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import FashionClassifierBase
-from .networks import build_cnn, build_mlp, check_layer_sizes
+from .networks import build_cnn, build_mlp, check_filters, check_layer_sizes
 from .preprocessing import ImageScaler
 
 __all__ = ["FashionCNNClassifier", "FashionMLPClassifier", "make_fashion_pipeline"]
@@ -243,11 +243,17 @@ class FashionCNNClassifier(FashionClassifierBase):
         (height, width) of each image; height x width must equal the number
         of features. None infers it: a square if the number of features is a
         perfect square (784 -> 28 x 28), else one row (1 x n).
-    filters : array-like of int, default=(32, 64)
-        Filters of each convolutional block (one block per entry).
+    filters : array-like of int or of sequences of int, default=(32, 64)
+        Filters of each convolutional block (one block per entry). A block
+        given as a sequence has one convolution per entry: ``((32, 32), (64,
+        64))`` is two blocks of two convolutions.
     kernel_size : int, default=3
         Side of the square convolution kernels.
-    hidden_layer_sizes : array-like of int, default=(128,)
+    padding : {"valid", "same"}, default="valid"
+        Padding of every convolution after the first; the first always keeps
+        the image's size ("same"), so border pixels count. "valid" trains
+        faster on CPU; "same" keeps larger maps (more accurate, slower).
+    hidden_layer_sizes : array-like of int, default=(256,)
         Units of the dense ReLU layers between the convolutions and the
         softmax (may be empty).
     dropout : float, default=0.25
@@ -370,6 +376,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         "image_shape": [tuple, list, None],
         "filters": ["array-like", Interval(Integral, 1, None, closed="left")],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "padding": [StrOptions({"valid", "same"})],
         "hidden_layer_sizes": [
             "array-like",
             Interval(Integral, 1, None, closed="left"),
@@ -384,7 +391,8 @@ class FashionCNNClassifier(FashionClassifierBase):
         image_shape: tuple[int, int] | None = None,
         filters=(32, 64),
         kernel_size: int = 3,
-        hidden_layer_sizes=(128,),
+        padding: str = "valid",
+        hidden_layer_sizes=(256,),
         dropout: float = 0.25,
         batch_normalization: bool = True,
         augment: bool = False,
@@ -410,6 +418,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         self.image_shape = image_shape
         self.filters = filters
         self.kernel_size = kernel_size
+        self.padding = padding
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.batch_normalization = batch_normalization
@@ -440,8 +449,9 @@ class FashionCNNClassifier(FashionClassifierBase):
             self.n_features_in_,
             self.n_classes_,
             image_shape=self.image_shape,
-            filters=check_layer_sizes(self.filters, "filters"),
+            filters=check_filters(self.filters),
             kernel_size=int(self.kernel_size),
+            padding=self.padding,
             hidden_layer_sizes=check_layer_sizes(self.hidden_layer_sizes),
             dropout=float(self.dropout),
             batch_normalization=self.batch_normalization,

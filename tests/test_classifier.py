@@ -790,9 +790,45 @@ def test_cnn_default_network(scaled):
     assert [
         layer.filters for layer in clf.model_.layers if "Conv" in type(layer).__name__
     ] == [32, 64]
+    # The first convolution keeps 28 x 28; the second ("valid") gives 12 x 12.
+    shapes = [tuple(layer.output.shape[1:3]) for layer in clf.model_.layers]
+    assert shapes[1] == (28, 28) and shapes[kinds.index("Conv2D", 2)] == (12, 12)
+    assert clf.model_.get_layer("hidden_0").units == 256
     assert clf.model_.input_shape == (None, 784)
     assert clf.model_.output_shape == (None, 10)
     assert "RandomTranslation" not in kinds
+
+
+def test_cnn_blocks_of_several_convolutions_and_same_padding(rng):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    params = dict(filters=((4, 6), 8), padding="same", hidden_layer_sizes=())
+    clf = FashionCNNClassifier(**{**CNN_FAST, **params}).fit(X, y)
+    convs = [layer for layer in clf.model_.layers if type(layer).__name__ == "Conv2D"]
+    assert [conv.filters for conv in convs] == [4, 6, 8]
+    assert [tuple(conv.output.shape[1:3]) for conv in convs] == [(8, 8), (8, 8), (4, 4)]
+    kinds = [type(layer).__name__ for layer in clf.model_.layers]
+    # Inside a block: conv, batch norm, ReLU, conv, then the block's pooling.
+    assert kinds[1:6] == [
+        "Conv2D",
+        "BatchNormalization",
+        "ReLU",
+        "Conv2D",
+        "MaxPooling2D",
+    ]
+    assert clf.predict(X).shape == (40,)
+
+
+@pytest.mark.parametrize("filters", [(), (0, 4), ((4, ()),), "abc", (2.5,), ((4, -1),)])
+def test_cnn_bad_filters_say_what_is_expected(rng, filters):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    with pytest.raises(ValueError, match=r"filters must be a positive int"):
+        FashionCNNClassifier(**{**CNN_FAST, "filters": filters}).fit(X, y)
+
+
+def test_cnn_bad_padding_is_refused(rng):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    with pytest.raises(ValueError, match=r"'padding' parameter .* must be a str among"):
+        FashionCNNClassifier(**{**CNN_FAST, "padding": "full"}).fit(X, y)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from skfashion import load_model, read_manifest
+from skfashion import PRESETS, load_model, make_fashion_pipeline, read_manifest
 from skfashion.cli import main
 
 QUICK = ["--epochs", "1", "--max-samples", "600", "--hidden-layer-sizes", "32"]
@@ -109,12 +109,18 @@ def test_second_train_with_force_replaces(tmp_path, capsys):
     assert len(list((tmp_path / "tensorboard").iterdir())) == 2  # one run each
 
 
-def test_preset_from_the_command_line(tmp_path):
-    args = ["train", "--preset", "mlp-strong", "--epochs", "1", "--max-samples"]
-    assert main([*args, "600", "--output-dir", str(tmp_path), "-q"]) == 0
-    clf = load_model(tmp_path / "model.skf")[-1]
-    assert clf.dropout == 0.2 and clf.batch_size == 128 and clf.epochs == 1
-    assert clf.learning_rate == "adaptive" and clf.early_stopping
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_preset_from_the_command_line(tmp_path, name):
+    args = ["train", "--preset", name, "--epochs", "1", "--max-samples", "300"]
+    assert main([*args, "--output-dir", str(tmp_path), "-q"]) == 0
+    pipe = load_model(tmp_path / "model.skf")
+    expected = make_fashion_pipeline(**PRESETS[name])[-1]
+    assert type(pipe[-1]) is type(expected)
+    trained = pipe[-1].get_params()
+    for key, value in PRESETS[name].items():
+        if key not in ("model", "epochs"):
+            assert trained[key] == value, key
+    assert trained["epochs"] == 1
 
 
 def test_preset_and_another_model_conflict(tmp_path, capsys):

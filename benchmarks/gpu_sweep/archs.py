@@ -1,0 +1,166 @@
+"""Candidate networks for the CNN defaults sweep (not part of the package).
+
+A spec: blocks of convolutions, each conv "FxK[v|s]" (filters, kernel,
+valid/same padding); each block ends in a 2x2 max pool, batch norm, ReLU and
+dropout (the package's order); inner convs get batch norm + ReLU directly.
+"""
+
+import numpy as np
+
+
+def seeds(seed):
+    rng = np.random.RandomState(seed)
+    return lambda: int(rng.randint(2**31 - 1))
+
+
+def parse(conv):
+    f, rest = conv.split("x")
+    return int(f), int(rest[:-1]), {"v": "valid", "s": "same"}[rest[-1]]
+
+
+def build(spec, seed=0, n_classes=10):
+    import keras
+
+    nxt = seeds(seed)
+    L = keras.layers
+    x = inp = keras.Input((784,), name="pixels")
+    x = L.Reshape((28, 28, 1))(x)
+    if spec.get("augment"):
+        x = L.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=nxt())(x)
+        x = L.RandomFlip("horizontal", seed=nxt())(x)
+    drop = spec.get("dropout", 0.25)
+    for block in spec["blocks"]:
+        for j, conv in enumerate(block):
+            f, k, pad = parse(conv)
+            x = L.Conv2D(
+                f,
+                k,
+                padding=pad,
+                use_bias=False,
+                kernel_initializer=keras.initializers.GlorotUniform(seed=nxt()),
+            )(x)
+            if j < len(block) - 1:
+                x = L.BatchNormalization(momentum=0.9)(x)
+                x = L.ReLU()(x)
+        x = L.MaxPooling2D(2)(x)
+        x = L.BatchNormalization(momentum=0.9)(x)
+        x = L.ReLU()(x)
+        if drop:
+            x = L.Dropout(drop, seed=nxt())(x)
+    x = L.Flatten()(x)
+    for units in spec.get("head", (128,)):
+        x = L.Dense(
+            units,
+            activation="relu",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=nxt()),
+        )(x)
+        if spec.get("head_dropout", drop):
+            x = L.Dropout(spec.get("head_dropout", drop), seed=nxt())(x)
+    out = L.Dense(
+        n_classes,
+        activation="softmax",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=nxt()),
+    )(x)
+    return keras.Model(inp, out)
+
+
+def macs(spec):
+    h = w = 28
+    c = 1
+    total = 0
+    for block in spec["blocks"]:
+        for conv in block:
+            f, k, pad = parse(conv)
+            if pad == "valid":
+                h, w = h - k + 1, w - k + 1
+            total += h * w * f * c * k * k
+            c = f
+        h, w = h // 2, w // 2
+    n = h * w * c
+    for units in spec.get("head", (128,)):
+        total += n * units
+        n = units
+    return total + n * 10
+
+
+def load(folder):
+    import gzip
+    import os
+
+    def read(name, offset):
+        with gzip.open(os.path.join(folder, name)) as f:
+            return np.frombuffer(f.read(), np.uint8, offset=offset)
+
+    Xtr = read("train-images-idx3-ubyte.gz", 16).reshape(-1, 784)
+    ytr = read("train-labels-idx1-ubyte.gz", 8)
+    Xte = read("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 784)
+    yte = read("t10k-labels-idx1-ubyte.gz", 8)
+    return (Xtr / 255.0).astype("float32"), ytr, (Xte / 255.0).astype("float32"), yte
+
+
+def epoch_clock():
+    """A list that a Keras callback fills with each epoch's seconds."""
+    import time
+
+    import keras
+
+    times = []
+
+    class Clock(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            times.append(time.perf_counter() - self.start)
+
+    return times, Clock()
+
+
+def train(spec, seed, data, epochs=None, max_epochs=None, verbose=0):
+    """Fit like FashionCNNClassifier (Adam, per-epoch cosine); return metrics."""
+    import math
+    import time
+
+    import keras
+
+    Xtr, ytr, Xte, yte = data
+    epochs = epochs or spec.get("epochs", 12)
+    lr = spec.get("lr", 1e-3)
+    keras.utils.set_random_seed(seed)
+    model = build(spec, seed)
+    model.compile(
+        keras.optimizers.Adam(lr),
+        keras.losses.CategoricalCrossentropy(
+            label_smoothing=spec.get("label_smoothing", 0.0)
+        ),
+        metrics=["accuracy"],
+        steps_per_execution=32,
+    )
+
+    def rate(epoch, current=None):
+        epoch = min(epoch, epochs - 1)
+        return lr * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
+
+    times, clock = epoch_clock()
+
+    Y = np.eye(10, dtype="float32")[ytr]
+    t0 = time.perf_counter()
+    hist = model.fit(
+        Xtr,
+        Y,
+        batch_size=spec.get("batch", 64),
+        epochs=max_epochs or epochs,
+        shuffle=True,
+        verbose=verbose,
+        callbacks=[keras.callbacks.LearningRateScheduler(rate), clock],
+    )
+    fit = time.perf_counter() - t0
+    proba = model.predict(Xte, batch_size=1000, verbose=0)
+    acc = float((proba.argmax(1) == yte).mean())
+    return {
+        "test_accuracy": acc,
+        "train_accuracy": float(hist.history["accuracy"][-1]),
+        "fit_s": fit,
+        "epoch_s": times,
+        "params": int(model.count_params()),
+    }
