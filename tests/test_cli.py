@@ -11,7 +11,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from skfashion import PRESETS, load_model, make_fashion_pipeline, read_manifest
+from skfashion import (
+    PRESETS,
+    FashionCNNClassifier,
+    FashionMLPClassifier,
+    load_model,
+    make_fashion_pipeline,
+    read_manifest,
+)
 from skfashion.cli import main
 
 QUICK = ["--epochs", "1", "--max-samples", "600", "--hidden-layer-sizes", "32"]
@@ -309,7 +316,9 @@ def test_train_a_cnn(tmp_path):
     assert main([*args, "--augment", "--output-dir", str(tmp_path), "--quiet"]) == 0
     clf = load_model(tmp_path / "model.skf")[-1]
     assert type(clf).__name__ == "FashionCNNClassifier" and clf.augment
-    assert clf.hidden_layer_sizes == (128,)  # the CNN's own default
+    # The CNN's own default, not the MLP's.
+    assert clf.hidden_layer_sizes == FashionCNNClassifier().hidden_layer_sizes
+    assert clf.hidden_layer_sizes != FashionMLPClassifier().hidden_layer_sizes
 
 
 def test_augment_needs_the_cnn(tmp_path, capsys):
