@@ -15,7 +15,13 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import FashionClassifierBase
-from .networks import build_cnn, build_mlp, check_filters, check_layer_sizes
+from .networks import (
+    build_cnn,
+    build_mlp,
+    check_filters,
+    check_layer_sizes,
+    check_padding,
+)
 from .preprocessing import ImageScaler
 
 __all__ = ["FashionCNNClassifier", "FashionMLPClassifier", "make_fashion_pipeline"]
@@ -249,10 +255,12 @@ class FashionCNNClassifier(FashionClassifierBase):
         64))`` is two blocks of two convolutions.
     kernel_size : int, default=3
         Side of the square convolution kernels.
-    padding : {"valid", "same"}, default="valid"
-        Padding of every convolution after the first; the first always keeps
-        the image's size ("same"), so border pixels count. "valid" trains
-        faster on CPU; "same" keeps larger maps (more accurate, slower).
+    padding : {"valid", "same"} or sequence of them, default=("same", "valid")
+        Padding of each block's convolutions, one entry per block; the last
+        entry also serves the blocks after it, and a single string serves
+        all. The default keeps the image's size in the first block (border
+        pixels count; cheap with one input channel) and uses "valid" after
+        it (faster on CPU than "same", which keeps larger maps).
     hidden_layer_sizes : array-like of int, default=(256,)
         Units of the dense ReLU layers between the convolutions and the
         softmax (may be empty).
@@ -376,7 +384,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         "image_shape": [tuple, list, None],
         "filters": ["array-like", Interval(Integral, 1, None, closed="left")],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
-        "padding": [StrOptions({"valid", "same"})],
+        "padding": [StrOptions({"valid", "same"}), "array-like"],
         "hidden_layer_sizes": [
             "array-like",
             Interval(Integral, 1, None, closed="left"),
@@ -391,7 +399,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         image_shape: tuple[int, int] | None = None,
         filters=(32, 64),
         kernel_size: int = 3,
-        padding: str = "valid",
+        padding=("same", "valid"),
         hidden_layer_sizes=(256,),
         dropout: float = 0.25,
         batch_normalization: bool = True,
@@ -451,7 +459,7 @@ class FashionCNNClassifier(FashionClassifierBase):
             image_shape=self.image_shape,
             filters=check_filters(self.filters),
             kernel_size=int(self.kernel_size),
-            padding=self.padding,
+            padding=check_padding(self.padding),
             hidden_layer_sizes=check_layer_sizes(self.hidden_layer_sizes),
             dropout=float(self.dropout),
             batch_normalization=self.batch_normalization,

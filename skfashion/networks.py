@@ -23,6 +23,7 @@ __all__ = [
     "build_mlp",
     "check_filters",
     "check_layer_sizes",
+    "check_padding",
     "infer_image_shape",
 ]
 
@@ -67,6 +68,23 @@ def check_filters(filters) -> tuple[tuple[int, ...], ...]:
             f"block, e.g. ((32, 32), (64, 64))), got {filters!r}."
         )
     return result
+
+
+def check_padding(padding) -> tuple[str, ...]:
+    """Validate ``padding``: "valid", "same" or a sequence of them, one per
+    convolutional block (the last entry also serves the blocks after it).
+    Return it as a tuple."""
+    values = (padding,) if isinstance(padding, str) else padding
+    try:
+        values = tuple(values)
+    except TypeError:
+        values = ()
+    if not values or not all(value in ("valid", "same") for value in values):
+        raise ValueError(
+            'padding must be "valid", "same" or a sequence of them (one per '
+            f"block, the last one also for the blocks after it), got {padding!r}."
+        )
+    return values
 
 
 def _activation(name: str) -> str:
@@ -167,7 +185,7 @@ def build_cnn(
     image_shape: tuple[int, int] | None = None,
     filters=(32, 64),
     kernel_size: int = 3,
-    padding: str = "valid",
+    padding: str | Sequence[str] = ("same", "valid"),
     hidden_layer_sizes: Sequence[int] = (256,),
     dropout: float = 0.25,
     batch_normalization: bool = True,
@@ -183,11 +201,11 @@ def build_cnn(
     (optional), ReLU and dropout. Then the maps are flattened into the dense
     layers of ``hidden_layer_sizes`` (ReLU, dropout) and the softmax.
 
-    The first convolution keeps the image's size ("same" padding): it keeps
-    the border pixels, where garments' outlines lie, and with one input
-    channel it is cheap. The others use ``padding``; "valid" ones train
-    faster on CPU and lose only a border of each map. Where a map is smaller
-    than the kernel, "same" padding is used.
+    By default the first block's convolution keeps the image's size ("same"
+    padding): the border pixels, where garments' outlines lie, count, and
+    with one input channel it is cheap. The later blocks' are "valid": they
+    train faster on CPU and lose only a border of each map. Where a map is
+    smaller than the kernel, "same" padding is used.
 
     Parameters
     ----------
@@ -201,8 +219,9 @@ def build_cnn(
         has one convolution per entry (see :func:`check_filters`).
     kernel_size : int, default=3
         Side of the square convolution kernels.
-    padding : {"valid", "same"}, default="valid"
-        Padding of every convolution after the first.
+    padding : {"valid", "same"} or sequence of them, default=("same", "valid")
+        Padding of each block's convolutions; the last entry also serves the
+        blocks after it (see :func:`check_padding`).
     hidden_layer_sizes : sequence of int, default=(256,)
         Units of the dense layers after the convolutions (may be empty).
     dropout : float, default=0.25
@@ -250,14 +269,12 @@ def build_cnn(
             )
         layers.append(keras.layers.ReLU(name=f"relu_{suffix}"))
 
-    first = True
+    paddings = check_padding(padding)
     for i, block in enumerate(check_filters(filters)):
+        block_padding = paddings[min(i, len(paddings) - 1)]
         for j, n_filters in enumerate(block):
             suffix = f"{i}" if len(block) == 1 else f"{i}_{j}"
-            valid = (
-                not first and padding == "valid" and min(height, width) >= kernel_size
-            )
-            first = False
+            valid = block_padding == "valid" and min(height, width) >= kernel_size
             layers.append(
                 keras.layers.Conv2D(
                     n_filters,
@@ -279,7 +296,7 @@ def build_cnn(
         if pool != (1, 1):
             layers.append(keras.layers.MaxPooling2D(pool, name=f"pool_{i}"))
             height, width = height // pool[0], width // pool[1]
-        normalize_and_activate(f"{i}" if len(block) == 1 else f"{i}_{len(block) - 1}")
+        normalize_and_activate(suffix)
         if dropout > 0:
             layers.append(
                 keras.layers.Dropout(dropout, seed=next_seed(), name=f"dropout_{i}")

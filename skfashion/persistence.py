@@ -139,6 +139,12 @@ def _plain(value, name: str, owner: str):
     )
 
 
+# Parameters added after files of this format were first written, with the
+# value that rebuilds the network such a file holds: CNNs saved before
+# `padding` existed (2026-11-26) had "valid" convolutions throughout.
+_ADDED_PARAMS = {"FashionCNNClassifier": {"padding": "valid"}}
+
+
 def _from_plain(value, name: str):
     if name == "class_weight" and isinstance(value, dict):
         return {
@@ -503,6 +509,7 @@ def _build_step(reader: _SafeReader, entry) -> BaseEstimator:
     unknown = sorted(set(params) - set(cls._get_param_names()))
     if unknown:
         reader.fail(f"it gives {cls.__name__} unknown parameters {unknown}")
+    params = {**_ADDED_PARAMS.get(cls.__name__, {}), **params}
     try:
         step = cls(**{k: _from_plain(v, k) for k, v in params.items()})
         step._validate_params()

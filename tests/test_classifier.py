@@ -827,10 +827,27 @@ def test_cnn_bad_filters_say_what_is_expected(rng, filters):
         FashionCNNClassifier(**{**CNN_FAST, "filters": filters}).fit(X, y)
 
 
+def test_cnn_padding_per_block_the_last_serves_the_rest(rng):
+    X, y = rng.rand(40, 256), np.arange(40) % 2  # 16 x 16 images
+    params = dict(filters=(4, 4, 4), padding=("same", "valid"))
+    clf = FashionCNNClassifier(**{**CNN_FAST, **params}).fit(X, y)
+    convs = [layer for layer in clf.model_.layers if type(layer).__name__ == "Conv2D"]
+    # 16 ("same") -> pool 8 -> 6 ("valid") -> pool 3 -> 1 ("valid").
+    assert [tuple(conv.output.shape[1:3]) for conv in convs] == [
+        (16, 16),
+        (6, 6),
+        (1, 1),
+    ]
+    assert [conv.padding for conv in convs] == ["same", "valid", "valid"]
+
+
 def test_cnn_bad_padding_is_refused(rng):
     X, y = rng.rand(40, 64), np.arange(40) % 2
     with pytest.raises(ValueError, match=r"'padding' parameter .* must be a str among"):
         FashionCNNClassifier(**{**CNN_FAST, "padding": "full"}).fit(X, y)
+    for bad in [("same", "full"), ()]:
+        with pytest.raises(ValueError, match=r'padding must be "valid", "same" or a'):
+            FashionCNNClassifier(**{**CNN_FAST, "padding": bad}).fit(X, y)
 
 
 @pytest.mark.parametrize(

@@ -398,6 +398,22 @@ def test_manifest_naming_code_is_refused(saved, tmp_path):
             load_model(path)
 
 
+def test_a_cnn_saved_before_padding_existed_loads(small_train, tmp_path):
+    """Files written before `padding` (2026-11-26) hold all-"valid" CNNs."""
+    X, y = small_train
+    old = make_fashion_pipeline("cnn", **CNN_FAST, padding="valid").fit(
+        X[:300], y[:300]
+    )
+    path = save_model(old, tmp_path / "old.skf")
+    manifest = read_manifest(path)
+    del manifest["steps"][1]["params"]["padding"]
+    loaded = load_model(_rewrite(path, tmp_path / "before.skf", manifest))
+    assert loaded[-1].padding == "valid"
+    np.testing.assert_array_equal(
+        loaded.predict_proba(X[:50]), old.predict_proba(X[:50])
+    )
+
+
 def test_unknown_or_invalid_parameters_are_refused(saved, tmp_path):
     manifest = read_manifest(saved)
     manifest["steps"][1]["params"]["__reduce__"] = "os.system"
