@@ -41,8 +41,8 @@ PUBLISHED = {
 
 # Seeds of the sections that train over several (--seeds N: the first N).
 SEEDS = [0, 1, 2]
-# The preset with the CNN family's accuracy goal (>= 0.94).
-CNN_PRESET = "cnn-large"
+# The preset with the CNN family's accuracy goal, and that goal.
+CNN_PRESET, CNN_PRESET_ACCURACY_GOAL = "cnn-large", 0.94
 # FashionCNNClassifier's goals: fit time on 2 cores, test accuracy (median).
 CNN_FIT_GOAL_S, CNN_ACCURACY_GOAL = 360, 0.93
 
@@ -680,7 +680,7 @@ def _markdown_new_sections(r: dict) -> list[str]:
                 (
                     f"preset {r['cnn_preset']['preset']!r} test accuracy (seed 0)",
                     r["cnn_preset"]["test_accuracy"],
-                    0.94,
+                    CNN_PRESET_ACCURACY_GOAL,
                     ">=",
                     4,
                 )
@@ -820,7 +820,7 @@ def main(argv=None) -> None:
         if args.only:
             results["rerun"][name] = time.strftime("%Y-%m-%d %H:%M")
     results["total_s"] = time.perf_counter() - started
-    (out / f"results{suffix}.json").write_text(json.dumps(results, indent=1) + "\n")
+    previous.write_text(json.dumps(results, indent=1) + "\n")
     missing = [name for name in ("training", "predict", "peers") if name not in results]
     if missing:  # --only on a first run: nothing to keep the other sections from
         print(
