@@ -31,9 +31,10 @@ PRESETS: dict[str, dict] = {
     ),
     # The CNN family's most accurate measured: two blocks of two "same"
     # convolutions (32, 32 and 64, 64 filters) and a 512-unit dense layer,
-    # the CNN's defaults otherwise (12 epochs, cosine annealing). 0.9422 test
-    # accuracy with seeds 0 and 1 (Keras 3 on JAX on an H200 GPU,
-    # 2026-11-26); about 4 times the defaults' time per epoch on 2 CPU cores.
+    # the CNN's defaults otherwise (12 epochs, cosine annealing). 0.9406 test
+    # accuracy in 1549 s (seed 0, 2 CPU cores, make bench 2026-11-26; 0.9422
+    # with seeds 0 and 1 with Keras 3 on JAX on a GPU), against the defaults'
+    # 0.9270 in 440 s: about 4 times the defaults' time per epoch.
     "cnn-large": dict(
         model="cnn",
         filters=((32, 32), (64, 64)),
