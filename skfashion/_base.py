@@ -41,7 +41,7 @@ from .preprocessing import _check_not_single
 
 # Rows per forward pass in predict and validation: as many as keep the widest
 # layer's activations within this many bytes (the MLP: 8192 rows x 512
-# floats; the default CNN: 192 rows x 26 x 26 x 32 floats, where 8192 rows
+# floats; the default CNN: 160 rows x 28 x 28 x 32 floats, where 8192 rows
 # took 0.9 GB more peak memory than raw Keras), at most 8192.
 _ACTIVATION_BYTES = 16 * 2**20
 _MAX_ROWS = 8192

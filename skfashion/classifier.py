@@ -15,13 +15,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import FashionClassifierBase
-from .networks import (
-    build_cnn,
-    build_mlp,
-    check_filters,
-    check_layer_sizes,
-    check_padding,
-)
+from .networks import build_cnn, build_mlp, check_layer_sizes
 from .preprocessing import ImageScaler
 
 __all__ = ["FashionCNNClassifier", "FashionMLPClassifier", "make_fashion_pipeline"]
@@ -457,9 +451,9 @@ class FashionCNNClassifier(FashionClassifierBase):
             self.n_features_in_,
             self.n_classes_,
             image_shape=self.image_shape,
-            filters=check_filters(self.filters),
+            filters=self.filters,
             kernel_size=int(self.kernel_size),
-            padding=check_padding(self.padding),
+            padding=self.padding,
             hidden_layer_sizes=check_layer_sizes(self.hidden_layer_sizes),
             dropout=float(self.dropout),
             batch_normalization=self.batch_normalization,
