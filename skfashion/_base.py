@@ -141,6 +141,7 @@ class FashionClassifierBase(KerasClassifier):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
+        "jit_compile": ["boolean", StrOptions({"auto"})],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "callbacks": [list, None],
         "tensorboard_log_dir": [str, os.PathLike, None],
@@ -164,6 +165,7 @@ class FashionClassifierBase(KerasClassifier):
         n_iter_no_change,
         shuffle,
         steps_per_execution,
+        jit_compile,
         class_weight,
         callbacks,
         tensorboard_log_dir,
@@ -183,6 +185,7 @@ class FashionClassifierBase(KerasClassifier):
         self.n_iter_no_change = n_iter_no_change
         self.shuffle = shuffle
         self.steps_per_execution = steps_per_execution
+        self.jit_compile = jit_compile
         self.class_weight = class_weight
         self.callbacks = callbacks
         self.tensorboard_log_dir = tensorboard_log_dir
@@ -330,7 +333,13 @@ class FashionClassifierBase(KerasClassifier):
         if y is None:
             raise ValueError(f"{type(self).__name__}.initialize needs y.")
         limit_tf_threads()
-        self._initialize(X, y, classes=classes, seed=_seeds(self.random_state).network)
+        self._initialize(
+            X,
+            y,
+            classes=classes,
+            seed=_seeds(self.random_state).network,
+            epochs=self.epochs,
+        )
         return self
 
     def _fit(
@@ -345,7 +354,9 @@ class FashionClassifierBase(KerasClassifier):
         seeds = _seeds(self.random_state)
         new_network = not (keep_network and self.initialized_)
         if new_network:
-            X, y = self._initialize(X, y, classes=classes, seed=seeds.network)
+            X, y = self._initialize(
+                X, y, classes=classes, seed=seeds.network, epochs=epochs
+            )
         else:
             X, y = self._validate_data(X, y, reset=False)
         X, y, sample_weight = self._validate_sample_weight(
@@ -361,13 +372,16 @@ class FashionClassifierBase(KerasClassifier):
         )
         return self
 
-    def _initialize(self, X, y, *, classes=None, seed=0):
-        """Validate (X, y), fit the label encoder and build a new network."""
+    def _initialize(self, X, y, *, classes=None, seed=0, epochs=1):
+        """Validate (X, y), fit the label encoder and build a new network
+        compiled for ``epochs`` epochs on X."""
         X, y = self._validate_data(X, y, reset=True, need_two_classes=classes is None)
         self.target_encoder_ = _OneHotLabels(classes=classes).fit(y)
         for key, value in self.target_encoder_.get_metadata().items():
             setattr(self, key, value)
-        self.model_ = self._compile(self._build_network(seed))
+        n_train = len(X) - int(len(X) * self.validation_split)
+        n_steps = epochs * math.ceil(n_train / self.batch_size)
+        self.model_ = self._compile(self._build_network(seed), n_steps=n_steps)
         return X, y
 
     def _build_network(self, seed: int) -> keras.Model:
@@ -377,7 +391,20 @@ class FashionClassifierBase(KerasClassifier):
         # SciKeras' hook; our _initialize passes the seed explicitly instead.
         return self._compile(self._build_network(_seeds(self.random_state).network))
 
-    def _compile(self, model: keras.Model) -> keras.Model:
+    # Fits of at least this many training steps are compiled with XLA on any
+    # machine when jit_compile="auto"; None leaves "auto" to Keras' rule (XLA
+    # only where a GPU is present). Set by each estimator from measurements.
+    _xla_min_steps: int | None = None
+
+    def _jit_compile(self, n_steps: int) -> bool | str:
+        """The ``jit_compile`` to hand Keras for a fit of ``n_steps`` steps."""
+        if self.jit_compile != "auto":
+            return self.jit_compile
+        if self._xla_min_steps is not None and n_steps >= self._xla_min_steps:
+            return True
+        return "auto"
+
+    def _compile(self, model: keras.Model, n_steps: int = 0) -> keras.Model:
         try:
             if isinstance(self.optimizer, type) and issubclass(
                 self.optimizer, keras.optimizers.Optimizer
@@ -396,6 +423,7 @@ class FashionClassifierBase(KerasClassifier):
             loss="categorical_crossentropy",
             metrics=["accuracy"],
             steps_per_execution=self.steps_per_execution,
+            jit_compile=self._jit_compile(n_steps),
         )
         return model
 

@@ -87,6 +87,16 @@ class FashionMLPClassifier(FashionClassifierBase):
         results are the same as with 1 (the same steps, in the same order);
         only the Python overhead between steps goes, which makes an epoch of
         the default network about 25% faster on CPU (see the benchmarks).
+    jit_compile : bool or "auto", default="auto"
+        Compile the training step with XLA (Keras' ``jit_compile``). XLA
+        fuses the step's small operations (the Adam updates above all); on
+        the 2-core CPU of the benchmarks it made an epoch of the default
+        network on the full data about 1.2-1.5 times faster, for about 2 s
+        of compilation per fit. "auto" uses it for fits of at least 3,000
+        training steps (15 epochs of 6,400 images at batch 32), where it
+        pays for itself, and otherwise follows Keras' rule (XLA only where a
+        GPU is present). Results differ from those without XLA in the last
+        bits.
     class_weight : dict, "balanced" or None, default=None
         Weights per class, multiplied into ``sample_weight``.
     callbacks : list of keras.callbacks.Callback, default=None
@@ -152,6 +162,9 @@ class FashionMLPClassifier(FashionClassifierBase):
     (2, 2)
     """
 
+    # jit_compile="auto": XLA from this many training steps (see its docstring).
+    _xla_min_steps = 3000
+
     _parameter_constraints: dict = {
         **FashionClassifierBase._parameter_constraints,
         "hidden_layer_sizes": [
@@ -178,6 +191,7 @@ class FashionMLPClassifier(FashionClassifierBase):
         n_iter_no_change: int = 10,
         shuffle: bool = True,
         steps_per_execution: int = 32,
+        jit_compile: bool | str = "auto",
         class_weight=None,
         callbacks=None,
         tensorboard_log_dir=None,
@@ -201,6 +215,7 @@ class FashionMLPClassifier(FashionClassifierBase):
             n_iter_no_change=n_iter_no_change,
             shuffle=shuffle,
             steps_per_execution=steps_per_execution,
+            jit_compile=jit_compile,
             class_weight=class_weight,
             callbacks=callbacks,
             tensorboard_log_dir=tensorboard_log_dir,
@@ -308,6 +323,11 @@ class FashionCNNClassifier(FashionClassifierBase):
         results are the same as with 1 (the same steps, in the same order);
         only the Python overhead between steps goes, which makes an epoch of
         the default network about 25% faster on CPU (see the benchmarks).
+    jit_compile : bool or "auto", default="auto"
+        Compile the training step with XLA (Keras' ``jit_compile``). "auto"
+        follows Keras' rule: XLA only where a GPU is present; on CPU, XLA's
+        convolutions made an epoch of this network 6 times slower (see the
+        benchmarks).
     class_weight : dict, "balanced" or None, default=None
         Weights per class, multiplied into ``sample_weight``.
     callbacks : list of keras.callbacks.Callback, default=None
@@ -409,6 +429,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         n_iter_no_change: int = 10,
         shuffle: bool = True,
         steps_per_execution: int = 32,
+        jit_compile: bool | str = "auto",
         class_weight=None,
         callbacks=None,
         tensorboard_log_dir=None,
@@ -437,6 +458,7 @@ class FashionCNNClassifier(FashionClassifierBase):
             n_iter_no_change=n_iter_no_change,
             shuffle=shuffle,
             steps_per_execution=steps_per_execution,
+            jit_compile=jit_compile,
             class_weight=class_weight,
             callbacks=callbacks,
             tensorboard_log_dir=tensorboard_log_dir,

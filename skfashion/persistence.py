@@ -140,9 +140,13 @@ def _plain(value, name: str, owner: str):
 
 
 # Parameters added after files of this format were first written, with the
-# value that rebuilds the network such a file holds: CNNs saved before
-# `padding` existed (2026-11-26) had "valid" convolutions throughout.
-_ADDED_PARAMS = {"FashionCNNClassifier": {"padding": "valid"}}
+# value that rebuilds the model such a file holds: CNNs saved before
+# `padding` existed (2026-11-26) had "valid" convolutions throughout; models
+# saved before `jit_compile` existed (2026-11-26) were trained without XLA.
+_ADDED_PARAMS = {
+    "FashionMLPClassifier": {"jit_compile": False},
+    "FashionCNNClassifier": {"padding": "valid", "jit_compile": False},
+}
 
 
 def _from_plain(value, name: str):

@@ -503,6 +503,7 @@ def test_column_y_warns_like_scikit_learn():
         ({"hidden_layer_sizes": (64, 0)}, "hidden_layer_sizes must be a positive"),
         ({"activation": "nope"}, "activation='nope' is not a Keras activation"),
         ({"optimizer": "nope"}, "optimizer='nope' is not a Keras optimizer"),
+        ({"jit_compile": "yes"}, "'jit_compile' parameter"),
     ],
 )
 def test_bad_parameters_fail_in_fit_not_init(params, match):
@@ -627,6 +628,37 @@ def test_steps_per_execution_changes_speed_not_results(scaled):
     assert a.history_ == b.history_
 
 
+def test_jit_compile_auto_uses_xla_for_long_mlp_fits(scaled):
+    X, y = scaled[0][:64], scaled[1][:64]
+    # initialize compiles for the fit it would run: `epochs` x 2 batches of 32.
+    epochs = FashionMLPClassifier._xla_min_steps // 2
+    kw = dict(hidden_layer_sizes=(8,), batch_size=32, random_state=0)
+
+    def compiled_with_xla(cls=FashionMLPClassifier, **params):
+        return cls(**{**kw, **params}).initialize(X, y).model_.jit_compile
+
+    assert compiled_with_xla(epochs=epochs) is True
+    assert compiled_with_xla(epochs=epochs - 1) is False  # Keras' "auto": no GPU
+    assert compiled_with_xla(epochs=epochs, validation_split=0.5) is False
+    assert compiled_with_xla(epochs=epochs, jit_compile=False) is False
+    assert compiled_with_xla(epochs=1, jit_compile=True) is True
+    assert compiled_with_xla(FashionCNNClassifier, epochs=epochs, filters=4) is False
+
+
+def test_jit_compile_changes_the_last_bits_only(scaled):
+    X, y, X_test, _ = scaled
+    plain = FashionMLPClassifier(**FAST, jit_compile=False).fit(X, y)
+    xla = FashionMLPClassifier(**FAST, jit_compile=True).fit(X, y)
+    assert xla.model_.jit_compile is True
+    np.testing.assert_allclose(
+        xla.predict_proba(X_test), plain.predict_proba(X_test), atol=1e-3
+    )
+    again = FashionMLPClassifier(**FAST, jit_compile=True).fit(X, y)
+    np.testing.assert_array_equal(
+        again.predict_proba(X_test), xla.predict_proba(X_test)
+    )
+
+
 def test_partial_fit_label_errors(scaled):
     X, y, _, _ = scaled
     clf = FashionMLPClassifier(**FAST)
@@ -705,6 +737,7 @@ def test_integer_random_state_ignores_global_seeds():
         kw = dict(epochs=2, dropout=0.2, validation_split=0.2, random_state=1)
         models = [
             (FashionMLPClassifier, dict(hidden_layer_sizes=(16,))),
+            (FashionMLPClassifier, dict(hidden_layer_sizes=(16,), jit_compile=True)),
             (FashionCNNClassifier, dict(filters=(4,), augment=True)),
         ]
         fresh = [cls(**p, **kw).fit(X, y).predict_proba(X) for cls, p in models]
@@ -719,7 +752,7 @@ def test_integer_random_state_ignores_global_seeds():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split("\n")[-2] == "[True, True]"
+    assert result.stdout.split("\n")[-2] == "[True, True, True]"
 
 
 @pytest.mark.parametrize(("cls", "params"), FAMILY)

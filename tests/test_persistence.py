@@ -407,11 +407,23 @@ def test_a_cnn_saved_before_padding_existed_loads(small_train, tmp_path):
     path = save_model(old, tmp_path / "old.skf")
     manifest = read_manifest(path)
     del manifest["steps"][1]["params"]["padding"]
+    del manifest["steps"][1]["params"]["jit_compile"]
     loaded = load_model(_rewrite(path, tmp_path / "before.skf", manifest))
     assert loaded[-1].padding == "valid"
+    assert loaded[-1].jit_compile is False  # they were trained without XLA
     np.testing.assert_array_equal(
         loaded.predict_proba(X[:50]), old.predict_proba(X[:50])
     )
+
+
+def test_an_mlp_saved_before_jit_compile_existed_loads(saved, tmp_path):
+    manifest = read_manifest(saved)
+    del manifest["steps"][1]["params"]["jit_compile"]
+    loaded = load_model(_rewrite(saved, tmp_path / "before.skf", manifest))
+    assert loaded[-1].jit_compile is False  # they were trained without XLA
+    report = compare_models(loaded, load_model(saved))
+    assert report.differences == ["params"]
+    assert "jit_compile" in str(report)
 
 
 def test_unknown_or_invalid_parameters_are_refused(saved, tmp_path):
