@@ -391,18 +391,18 @@ class FashionClassifierBase(KerasClassifier):
         # SciKeras' hook; our _initialize passes the seed explicitly instead.
         return self._compile(self._build_network(_seeds(self.random_state).network))
 
-    # Fits of at least this many training steps are compiled with XLA on any
-    # machine when jit_compile="auto"; None leaves "auto" to Keras' rule (XLA
-    # only where a GPU is present). Set by each estimator from measurements.
-    _xla_min_steps: int | None = None
+    def _xla_pays_on_cpu(self, n_steps: int) -> bool:
+        """Whether XLA was measured to speed up a fit of ``n_steps`` training
+        steps on CPU (``jit_compile="auto"``); each estimator says."""
+        return False
 
     def _jit_compile(self, n_steps: int) -> bool | str:
-        """The ``jit_compile`` to hand Keras for a fit of ``n_steps`` steps."""
+        """The ``jit_compile`` to hand Keras for a fit of ``n_steps`` steps:
+        "auto" is Keras' rule (XLA only where a GPU is present) unless XLA
+        pays on CPU too."""
         if self.jit_compile != "auto":
             return self.jit_compile
-        if self._xla_min_steps is not None and n_steps >= self._xla_min_steps:
-            return True
-        return "auto"
+        return True if self._xla_pays_on_cpu(n_steps) else "auto"
 
     def _compile(self, model: keras.Model, n_steps: int = 0) -> keras.Model:
         try:

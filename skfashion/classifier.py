@@ -92,11 +92,12 @@ class FashionMLPClassifier(FashionClassifierBase):
         fuses the step's small operations (the Adam updates above all); on
         the 2-core CPU of the benchmarks it made an epoch of the default
         network on the full data about 1.2-1.5 times faster, for about 2 s
-        of compilation per fit. "auto" uses it for fits of at least 3,000
-        training steps (15 epochs of 6,400 images at batch 32), where it
-        pays for itself, and otherwise follows Keras' rule (XLA only where a
-        GPU is present). Results differ from those without XLA in the last
-        bits.
+        of compilation per fit; with dropout, three times slower (its
+        random numbers). "auto" uses it for fits of at least 3,000 training
+        steps (15 epochs of 6,400 images at batch 32) without dropout, where
+        it pays for itself, and otherwise follows Keras' rule (XLA only
+        where a GPU is present). Results differ from those without XLA in
+        the last bits.
     class_weight : dict, "balanced" or None, default=None
         Weights per class, multiplied into ``sample_weight``.
     callbacks : list of keras.callbacks.Callback, default=None
@@ -162,8 +163,12 @@ class FashionMLPClassifier(FashionClassifierBase):
     (2, 2)
     """
 
-    # jit_compile="auto": XLA from this many training steps (see its docstring).
-    _xla_min_steps = 3000
+    # jit_compile="auto" compiles with XLA on CPU from this many training steps
+    # (2 CPU cores, 2026-11-26: about 2 s of compilation per fit, then epochs
+    # 1.2-1.5 times faster) and only without dropout (XLA's CPU random numbers
+    # made an epoch with dropout 0.2 three times slower: 6.0 s against 2.0 s
+    # on 12,000 images).
+    _XLA_MIN_STEPS = 3000
 
     _parameter_constraints: dict = {
         **FashionClassifierBase._parameter_constraints,
@@ -224,6 +229,9 @@ class FashionMLPClassifier(FashionClassifierBase):
             random_state=random_state,
             verbose=verbose,
         )
+
+    def _xla_pays_on_cpu(self, n_steps: int) -> bool:
+        return self.dropout == 0 and n_steps >= self._XLA_MIN_STEPS
 
     def _build_network(self, seed: int) -> keras.Model:
         return build_mlp(

@@ -631,7 +631,7 @@ def test_steps_per_execution_changes_speed_not_results(scaled):
 def test_jit_compile_auto_uses_xla_for_long_mlp_fits(scaled):
     X, y = scaled[0][:64], scaled[1][:64]
     # initialize compiles for the fit it would run: `epochs` x 2 batches of 32.
-    epochs = FashionMLPClassifier._xla_min_steps // 2
+    epochs = FashionMLPClassifier._XLA_MIN_STEPS // 2
     kw = dict(hidden_layer_sizes=(8,), batch_size=32, random_state=0)
 
     def compiled_with_xla(cls=FashionMLPClassifier, **params):
@@ -640,6 +640,7 @@ def test_jit_compile_auto_uses_xla_for_long_mlp_fits(scaled):
     assert compiled_with_xla(epochs=epochs) is True
     assert compiled_with_xla(epochs=epochs - 1) is False  # Keras' "auto": no GPU
     assert compiled_with_xla(epochs=epochs, validation_split=0.5) is False
+    assert compiled_with_xla(epochs=epochs, dropout=0.2) is False  # 3x slower
     assert compiled_with_xla(epochs=epochs, jit_compile=False) is False
     assert compiled_with_xla(epochs=1, jit_compile=True) is True
     assert compiled_with_xla(FashionCNNClassifier, epochs=epochs, filters=4) is False
