@@ -379,7 +379,7 @@ class FashionClassifierBase(KerasClassifier):
         self.target_encoder_ = _OneHotLabels(classes=classes).fit(y)
         for key, value in self.target_encoder_.get_metadata().items():
             setattr(self, key, value)
-        n_train = len(X) - int(len(X) * self.validation_split)
+        n_train = len(X) * (1 - self._validation_fraction())  # about
         n_steps = epochs * math.ceil(n_train / self.batch_size)
         self.model_ = self._compile(self._build_network(seed), n_steps=n_steps)
         return X, y
@@ -483,15 +483,20 @@ class FashionClassifierBase(KerasClassifier):
         self._fit_callbacks = []
         self._predict_callbacks = []
 
+    def _validation_fraction(self) -> float:
+        """The share of rows held out: ``validation_split``, or 10% (as
+        MLPClassifier) when ``early_stopping`` needs a hold-out and it is 0."""
+        if self.early_stopping and self.validation_split == 0:
+            return 0.1
+        return self.validation_split
+
     def _split_validation(self, Y, seed):
         """Indices of the training rows and of the hold-out (None if none).
 
         Stratified by class and seeded; indices rather than copies, so the
         training data stays one array in memory.
         """
-        fraction = self.validation_split
-        if self.early_stopping and fraction == 0:
-            fraction = 0.1
+        fraction = self._validation_fraction()
         indices = np.arange(len(Y))
         if fraction == 0:
             return indices, None
