@@ -91,8 +91,6 @@ def _fit_raw(
 def _raw_keras(X, y, X_test, y_test, args, same_compile=False):
     """The design's network in plain Keras: compiled with Keras' defaults, or
     as FashionMLPClassifier compiles it (``same_compile``)."""
-    import math
-
     import keras
 
     from skfashion import FashionMLPClassifier
@@ -101,7 +99,7 @@ def _raw_keras(X, y, X_test, y_test, args, same_compile=False):
     if same_compile:
         clf = FashionMLPClassifier(epochs=args.epochs, batch_size=args.batch_size)
         spe = clf.steps_per_execution
-        jit = clf._jit_compile(args.epochs * math.ceil(len(X) / args.batch_size))
+        jit = clf._jit_compile(clf._train_steps(len(X), args.epochs))
     keras.utils.set_random_seed(args.seed)
     model = keras.Sequential(
         [keras.Input((784,))]

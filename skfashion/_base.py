@@ -379,8 +379,7 @@ class FashionClassifierBase(KerasClassifier):
         self.target_encoder_ = _OneHotLabels(classes=classes).fit(y)
         for key, value in self.target_encoder_.get_metadata().items():
             setattr(self, key, value)
-        n_train = len(X) * (1 - self._validation_fraction())  # about
-        n_steps = epochs * math.ceil(n_train / self.batch_size)
+        n_steps = self._train_steps(len(X), epochs)
         self.model_ = self._compile(self._build_network(seed), n_steps=n_steps)
         return X, y
 
@@ -390,6 +389,12 @@ class FashionClassifierBase(KerasClassifier):
     def _build_keras_model(self) -> keras.Model:
         # SciKeras' hook; our _initialize passes the seed explicitly instead.
         return self._compile(self._build_network(_seeds(self.random_state).network))
+
+    def _train_steps(self, n_samples: int, epochs: int) -> int:
+        """About how many training steps a fit of ``epochs`` epochs on
+        ``n_samples`` rows runs (the hold-out left out)."""
+        n_train = n_samples * (1 - self._validation_fraction())
+        return epochs * math.ceil(n_train / self.batch_size)
 
     def _xla_pays_on_cpu(self, n_steps: int) -> bool:
         """Whether XLA was measured to speed up a fit of ``n_steps`` training
