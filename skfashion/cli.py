@@ -545,13 +545,16 @@ def cmd_compare(args) -> None:
     files = [out / f"compare.{ext}" for ext in ("md", "csv", "png")]
     _check_free(args, *files)
     epochs = {} if args.epochs is None else {"epochs": args.epochs}
+    mlp, cnn = (
+        make_fashion_pipeline(model, random_state=args.random_state, **epochs)
+        for model in ("mlp", "cnn")
+    )
+    # Named by their layers, read from the estimators' defaults.
+    mlp_layers = str(mlp[-1].hidden_layer_sizes).replace(" ", "")
+    cnn_layers = str(cnn[-1].filters).replace(" ", "")
     models = {
-        "skfashion-mlp (512,256,128)": make_fashion_pipeline(
-            "mlp", random_state=args.random_state, **epochs
-        ),
-        "skfashion-cnn (32,64)": make_fashion_pipeline(
-            "cnn", random_state=args.random_state, **epochs
-        ),
+        f"skfashion-mlp {mlp_layers}": mlp,
+        f"skfashion-cnn {cnn_layers}": cnn,
         **_classical_models(args.random_state),
     }
     if args.models:

@@ -821,13 +821,18 @@ def test_cnn_default_network(scaled):
     clf = FashionCNNClassifier(epochs=1, random_state=0).fit(X[:200], y[:200])
     kinds = [type(layer).__name__ for layer in clf.model_.layers]
     assert kinds[0] == "Reshape" and clf.model_.layers[0].target_shape == (28, 28, 1)
-    assert kinds.count("Conv2D") == 2 and kinds.count("BatchNormalization") == 2
-    assert [
-        layer.filters for layer in clf.model_.layers if "Conv" in type(layer).__name__
-    ] == [32, 64]
-    # The first convolution keeps 28 x 28; the second ("valid") gives 12 x 12.
-    shapes = [tuple(layer.output.shape[1:3]) for layer in clf.model_.layers]
-    assert shapes[1] == (28, 28) and shapes[kinds.index("Conv2D", 2)] == (12, 12)
+    assert kinds.count("Conv2D") == 3 and kinds.count("BatchNormalization") == 3
+    convs = [layer for layer in clf.model_.layers if type(layer).__name__ == "Conv2D"]
+    assert [conv.filters for conv in convs] == [16, 64, 64]
+    # The first convolution keeps 28 x 28; after pooling, the second ("valid")
+    # gives 12 x 12 and the third ("same") keeps it; pooled to 6 x 6 x 64.
+    assert [conv.padding for conv in convs] == ["same", "valid", "same"]
+    assert [tuple(conv.output.shape[1:]) for conv in convs] == [
+        (28, 28, 16),
+        (12, 12, 64),
+        (12, 12, 64),
+    ]
+    assert tuple(clf.model_.get_layer("flatten").output.shape[1:]) == (6 * 6 * 64,)
     assert clf.model_.get_layer("hidden_0").units == 256
     assert clf.model_.input_shape == (None, 784)
     assert clf.model_.output_shape == (None, 10)
@@ -876,11 +881,26 @@ def test_cnn_padding_per_block_the_last_serves_the_rest(rng):
     assert [conv.padding for conv in convs] == ["same", "valid", "valid"]
 
 
+def test_cnn_padding_per_convolution_within_a_block(rng):
+    X, y = rng.rand(40, 256), np.arange(40) % 2  # 16 x 16 images
+    params = dict(filters=((4, 4, 4), 4), padding=(("valid", "same"), "same"))
+    clf = FashionCNNClassifier(**{**CNN_FAST, **params}).fit(X, y)
+    convs = [layer for layer in clf.model_.layers if type(layer).__name__ == "Conv2D"]
+    # The block's last entry ("same") also serves its third convolution.
+    assert [conv.padding for conv in convs] == ["valid", "same", "same", "same"]
+    assert [tuple(conv.output.shape[1:3]) for conv in convs] == [
+        (14, 14),
+        (14, 14),
+        (14, 14),
+        (7, 7),
+    ]
+
+
 def test_cnn_bad_padding_is_refused(rng):
     X, y = rng.rand(40, 64), np.arange(40) % 2
     with pytest.raises(ValueError, match=r"'padding' parameter .* must be a str among"):
         FashionCNNClassifier(**{**CNN_FAST, "padding": "full"}).fit(X, y)
-    for bad in [("same", "full"), ()]:
+    for bad in [("same", "full"), (), ("same", ()), ("same", ("valid", 3))]:
         with pytest.raises(ValueError, match=r'padding must be "valid", "same" or a'):
             FashionCNNClassifier(**{**CNN_FAST, "padding": bad}).fit(X, y)
 

@@ -1,8 +1,11 @@
 """Candidate networks for the CNN defaults sweep (not part of the package).
 
 A spec: blocks of convolutions, each conv "FxK[v|s]" (filters, kernel,
-valid/same padding); each block ends in a 2x2 max pool, batch norm, ReLU and
-dropout (the package's order); inner convs get batch norm + ReLU directly.
+valid/same padding), "FxK[v|s]/2" with stride 2; each block ends in a 2x2 max
+pool, batch norm, ReLU and dropout (the package's order); inner convs get
+batch norm + ReLU directly. A block's last entry may name its pooling instead
+of a conv: "avg" (2x2 average) or "none" (no pooling, e.g. after a stride-2
+conv).
 """
 
 import os
@@ -23,8 +26,17 @@ def seeds(seed):
 
 
 def parse(conv):
+    conv, _, stride = conv.partition("/")
     f, rest = conv.split("x")
-    return int(f), int(rest[:-1]), {"v": "valid", "s": "same"}[rest[-1]]
+    pad = {"v": "valid", "s": "same"}[rest[-1]]
+    return int(f), int(rest[:-1]), pad, int(stride or 1)
+
+
+def split_block(block):
+    """A block's convolutions and its pooling ("max", "avg" or "none")."""
+    if block[-1] in ("avg", "none", "max"):
+        return block[:-1], block[-1]
+    return block, "max"
 
 
 def build(spec, seed=0, n_classes=10):
@@ -39,19 +51,22 @@ def build(spec, seed=0, n_classes=10):
         x = L.RandomFlip("horizontal", seed=nxt())(x)
     drop = spec.get("dropout", 0.25)
     for block in spec["blocks"]:
-        for j, conv in enumerate(block):
-            f, k, pad = parse(conv)
+        convs, pool = split_block(block)
+        for j, conv in enumerate(convs):
+            f, k, pad, stride = parse(conv)
             x = L.Conv2D(
                 f,
                 k,
+                strides=stride,
                 padding=pad,
                 use_bias=False,
                 kernel_initializer=keras.initializers.GlorotUniform(seed=nxt()),
             )(x)
-            if j < len(block) - 1:
+            if j < len(convs) - 1:
                 x = L.BatchNormalization(momentum=0.9)(x)
                 x = L.ReLU()(x)
-        x = L.MaxPooling2D(2)(x)
+        if pool != "none":
+            x = {"max": L.MaxPooling2D, "avg": L.AveragePooling2D}[pool](2)(x)
         x = L.BatchNormalization(momentum=0.9)(x)
         x = L.ReLU()(x)
         if drop:
@@ -78,13 +93,16 @@ def macs(spec):
     c = 1
     total = 0
     for block in spec["blocks"]:
-        for conv in block:
-            f, k, pad = parse(conv)
+        convs, pool = split_block(block)
+        for conv in convs:
+            f, k, pad, stride = parse(conv)
             if pad == "valid":
                 h, w = h - k + 1, w - k + 1
+            h, w = -(-h // stride), -(-w // stride)
             total += h * w * f * c * k * k
             c = f
-        h, w = h // 2, w // 2
+        if pool != "none":
+            h, w = h // 2, w // 2
     n = h * w * c
     for units in spec.get("head", (128,)):
         total += n * units
@@ -107,7 +125,7 @@ def load(folder):
     return (Xtr / 255.0).astype("float32"), ytr, (Xte / 255.0).astype("float32"), yte
 
 
-def train(spec, seed, data, epochs=None, max_epochs=None, verbose=0):
+def train(spec, seed, data, epochs=None, max_epochs=None, verbose=0, callbacks=()):
     """Fit like FashionCNNClassifier (Adam, per-epoch cosine); return metrics."""
     import math
     import time
@@ -143,7 +161,7 @@ def train(spec, seed, data, epochs=None, max_epochs=None, verbose=0):
         epochs=max_epochs or epochs,
         shuffle=True,
         verbose=verbose,
-        callbacks=[keras.callbacks.LearningRateScheduler(rate), clock],
+        callbacks=[keras.callbacks.LearningRateScheduler(rate), clock, *callbacks],
     )
     fit = time.perf_counter() - t0
     proba = model.predict(Xte, batch_size=1000, verbose=0)

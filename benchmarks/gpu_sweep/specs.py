@@ -46,3 +46,48 @@ SPECS.update(
         "same_e10": dict(blocks=[["32x3s"], ["64x3s"]], head=[256], epochs=10),
     }
 )
+
+# 2026-11-26, second lease: cheaper first blocks (average pooling, 16 filters,
+# a stride-2 convolution instead of convolution + pooling), spending what they
+# save on a second convolution in block 2 or on more epochs.
+AVG1 = ["32x3s", "avg"]
+ST2 = ["32x3s/2", "none"]
+C2 = ["64x3v", "64x3s"]
+SPECS3 = {
+    "sv_avg": dict(blocks=[AVG1, ["64x3v"]], head=[256]),
+    "s16v": dict(blocks=[["16x3s"], ["64x3v"]], head=[256]),
+    "st2v": dict(blocks=[ST2, ["64x3v"]], head=[256]),
+    "st2s": dict(blocks=[ST2, ["64x3s"]], head=[256]),
+    "ss_avg": dict(blocks=[AVG1, ["64x3s"]], head=[256]),
+    "s16s": dict(blocks=[["16x3s"], ["64x3s"]], head=[256]),
+    "avg_c2": dict(blocks=[AVG1, C2], head=[256]),
+    "st2_c2": dict(blocks=[ST2, C2], head=[256]),
+    "s16_c2": dict(blocks=[["16x3s"], C2], head=[256]),
+    "avg_c2_b128": dict(blocks=[AVG1, C2], head=[256], batch=128, lr=2e-3),
+    "st2_c2_b128": dict(blocks=[ST2, C2], head=[256], batch=128, lr=2e-3),
+    "sv_avg_e15": dict(blocks=[AVG1, ["64x3v"]], head=[256], epochs=15),
+    "st2_c2_e15": dict(blocks=[ST2, C2], head=[256], epochs=15),
+}
+SPECS.update(SPECS3)
+SPECS4 = {
+    "st2s_b128_e16": dict(
+        blocks=[ST2, ["64x3s"]], head=[256], batch=128, lr=2e-3, epochs=16
+    ),
+    "s16s_b128_e15": dict(
+        blocks=[["16x3s"], ["64x3s"]], head=[256], batch=128, lr=2e-3, epochs=15
+    ),
+    "st2s_e15": dict(blocks=[ST2, ["64x3s"]], head=[256], epochs=15),
+    "st2_96s": dict(blocks=[ST2, ["96x3s"]], head=[256]),
+    "sv_avg_b128_e15": dict(
+        blocks=[AVG1, ["64x3v"]], head=[256], batch=128, lr=2e-3, epochs=15
+    ),
+    "st2_c2_b128_e10": dict(
+        blocks=[ST2, C2], head=[256], batch=128, lr=2e-3, epochs=10
+    ),
+}
+SPECS.update(SPECS4)
+AUG["vggs_aug20"] = dict(
+    blocks=[["32x3s", "32x3s"], ["64x3s", "64x3s"]], head=[512], augment=True, epochs=20
+)
+SPECS["s16_c2_b128"] = dict(blocks=[["16x3s"], C2], head=[256], batch=128, lr=2e-3)
+SPECS["s16_c2vv"] = dict(blocks=[["16x3s"], ["64x3v", "64x3v"]], head=[256])

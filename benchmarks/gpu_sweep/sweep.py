@@ -52,13 +52,30 @@ def one(kind, name, seed):
         data = (data[0][:512], data[1][:512], data[2][:100], data[3][:100])
     if kind == "cnn":
         spec = dict(specs.SPECS.get(name) or specs.AUG[name])
-        r = archs.train(spec, seed, data)
+        r = archs.train(spec, seed, data, callbacks=[_progress(name, seed)])
     elif kind == "mlp":
         r = train_mlp(MLPS[name], seed, data)
     else:  # timing of the package's own builders
         r = timing(name, data)
     r.update(kind=kind, name=name, seed=seed)
     print(json.dumps(r), flush=True)
+
+
+def _progress(name, seed):
+    """Appends each epoch's end to $OUT/progress.jsonl: a job that the lease
+    cuts off still leaves its epoch times."""
+    import keras
+
+    path = os.path.join(OUT, "progress.jsonl")
+
+    class Progress(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            line = dict(name=name, seed=seed, epoch=epoch, time=time.time())
+            line["accuracy"] = float(logs.get("accuracy", float("nan")))
+            with open(path, "a") as f:
+                f.write(json.dumps(line) + "\n")
+
+    return Progress()
 
 
 def train_mlp(m, seed, data):
