@@ -222,11 +222,11 @@ def build_cnn(
 
     By default the first block's one convolution keeps the image's size
     ("same" padding: the border pixels, where garments' outlines lie, count)
-    with 16 filters: its 28 x 28 maps make it, and their max pooling, cost
-    as much time per epoch on CPU as the second block. The second block's two
-    convolutions, "valid" then "same", see 14 x 14 maps and hand 6 x 6 x 64
-    to the dense layer. Where a map is smaller than the kernel, "same"
-    padding is used.
+    with 16 filters: on 28 x 28 maps, convolution and max pooling are the
+    slowest per multiply-add on CPU, and 16 filters halve them and the
+    second block's input. The second block's two convolutions, "valid" then
+    "same", see 14 x 14 maps and hand 6 x 6 x 64 to the dense layer. Where
+    a map is smaller than the kernel, "same" padding is used.
 
     Parameters
     ----------
