@@ -33,8 +33,9 @@ PRESETS: dict[str, dict] = {
     # convolutions (32, 32 and 64, 64 filters) and a 512-unit dense layer,
     # the CNN's defaults otherwise (12 epochs, cosine annealing). 0.9406 test
     # accuracy in 1549 s (seed 0, 2 CPU cores, make bench 2026-11-26; 0.9422
-    # with seeds 0 and 1 with Keras 3 on JAX on a GPU), against the defaults'
-    # 0.9270 in 440 s: about 4 times the defaults' time per epoch.
+    # with seeds 0 and 1 with Keras 3 on JAX on a GPU), against the previous
+    # defaults' 0.9270 in 440 s, about 4 times their time per epoch (the
+    # defaults now: 0.9301 in 753 s on a slower afternoon).
     "cnn-large": dict(
         model="cnn",
         filters=((32, 32), (64, 64)),
