@@ -7,8 +7,11 @@ estimators' schedule (Adam, cosine per epoch), not through skfashion's
 estimators. Accuracies carry over to CPU; times do not (``cputime.py``
 estimates a CPU epoch of each candidate here). The data files
 (``*-ubyte.gz``) are read from $FASHION_MNIST_DIR, else from this folder.
-Results of the 2026-11-26 run: ``benchmarks/results/gpu_sweep.jsonl`` and
-``gpu_sweep_cpu_epochs.jsonl``.
+Results of the 2026-11-26 runs (two leases; the second's rows carry
+"lease": "2026-11-26 second"): ``benchmarks/results/gpu_sweep.jsonl`` and
+``gpu_sweep_cpu_epochs.jsonl`` (the second lease's CPU estimates are in the
+README's table only). Each fit also appends its epochs to
+``$OUT/progress.jsonl``, so that a fit the lease cuts off leaves its times.
 
 python sweep.py                         timing stage alone, then the sweep
 python sweep.py one KIND NAME SEED      one job, prints a JSON line
