@@ -70,35 +70,32 @@ def check_filters(filters) -> tuple[tuple[int, ...], ...]:
     return result
 
 
-def check_padding(padding) -> tuple[str | tuple[str, ...], ...]:
+def check_padding(padding) -> tuple[tuple[str, ...], ...]:
     """Validate ``padding``: "valid", "same" or a sequence of them, one per
     convolutional block (the last entry also serves the blocks after it). A
     block's entry may itself be a sequence, one per convolution of the block
     (its last entry also serves the block's convolutions after it), as
-    ``filters`` gives a block several convolutions. Return it as a tuple."""
+    ``filters`` gives a block several convolutions. Return one tuple per
+    block, as :func:`check_filters` does."""
     values = (padding,) if isinstance(padding, str) else padding
     try:
-        values = tuple(
-            value if isinstance(value, str) else tuple(value) for value in values
+        blocks = tuple(
+            (value,) if isinstance(value, str) else tuple(value) for value in values
         )
     except TypeError:
-        values = ()
-
-    def ok(value):
-        if isinstance(value, str):
-            return value in ("valid", "same")
-        return bool(value) and all(
-            isinstance(v, str) and v in ("valid", "same") for v in value
-        )
-
-    if not values or not all(ok(value) for value in values):
+        blocks = ()
+    valid = all(
+        block and all(isinstance(v, str) and v in ("valid", "same") for v in block)
+        for block in blocks
+    )
+    if not blocks or not valid:
         raise ValueError(
             'padding must be "valid", "same" or a sequence of them (one per '
             "block, the last one also for the blocks after it; a block's entry "
             "may be a sequence too, one per convolution of the block), got "
             f"{padding!r}."
         )
-    return values
+    return blocks
 
 
 def _nth(values, n: int):
@@ -294,15 +291,12 @@ def build_cnn(
 
     paddings = check_padding(padding)
     for i, block in enumerate(check_filters(filters)):
-        block_padding = _nth(paddings, i)
+        block_paddings = _nth(paddings, i)
         for j, n_filters in enumerate(block):
             suffix = f"{i}" if len(block) == 1 else f"{i}_{j}"
-            conv_padding = (
-                block_padding
-                if isinstance(block_padding, str)
-                else _nth(block_padding, j)
+            valid = (
+                _nth(block_paddings, j) == "valid" and min(height, width) >= kernel_size
             )
-            valid = conv_padding == "valid" and min(height, width) >= kernel_size
             layers.append(
                 keras.layers.Conv2D(
                     n_filters,
