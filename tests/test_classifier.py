@@ -628,6 +628,27 @@ def test_steps_per_execution_changes_speed_not_results(scaled):
     assert a.history_ == b.history_
 
 
+@pytest.mark.parametrize("shuffle", [True, False])
+@pytest.mark.parametrize("n", [1003, 64, 20])
+def test_training_batches_are_gathered_in_groups_without_changing_them(n, shuffle):
+    import tensorflow as tf
+
+    from skfashion._base import _training_dataset
+
+    rows = np.arange(2 * n, dtype="float32").reshape(n, 2)
+    indices = np.arange(n)[::-1].copy()
+    dataset, _ = _training_dataset(
+        (tf.constant(rows),), indices, 32, shuffle=shuffle, seed=3
+    )
+    batches = [b[0] for b in dataset.as_numpy_iterator()]
+    assert dataset.cardinality() == len(batches) == -(-n // 32)
+    assert [len(b) for b in batches[:-1]] == [32] * (len(batches) - 1)
+    order = np.concatenate(batches)[:, 0].astype(int) // 2
+    assert sorted(order) == list(range(n))  # every row once, the remainder last
+    if not shuffle:
+        np.testing.assert_array_equal(order, indices)
+
+
 def test_jit_compile_auto_uses_xla_for_long_mlp_fits(scaled):
     X, y = scaled[0][:64], scaled[1][:64]
     # initialize compiles for the fit it would run: `epochs` x 2 batches of 32.
