@@ -783,32 +783,12 @@ def _cosine(initial: float, epochs: int):
     return rate
 
 
-# Training batches are gathered about this many rows at a time: one gather of
-# 1,024 rows cut into 32 batches costs less than 32 gathers of 32 rows (the
-# MLP's epoch: about 10 s of CPU against 12.5 s, same batches; README).
-_GATHER_ROWS = 1024
-
-
-def _batches(tensors, indices, batch_size, group=1):
-    """Batches of the rows ``indices`` of ``tensors``, gathered on the fly,
-    ``group`` batches per gather; only the last batch may be smaller."""
+def _batches(tensors, indices, batch_size):
+    """Batches of the rows ``indices`` of ``tensors``, gathered on the fly."""
     import tensorflow as tf
 
-    def gather(idx):
-        return tuple(tf.gather(t, idx) for t in tensors)
-
-    def gather_group(idx):
-        return tuple(
-            tf.reshape(rows, (-1, batch_size, *rows.shape[1:])) for rows in gather(idx)
-        )
-
-    n = int(indices.shape[0])
-    full = n - n % batch_size
-    ds = tf.data.Dataset.from_tensor_slices(indices[:full])
-    ds = ds.batch(batch_size * group).map(gather_group).unbatch()
-    if full < n:
-        ds = ds.concatenate(tf.data.Dataset.from_tensors(indices[full:]).map(gather))
-    return ds.apply(tf.data.experimental.assert_cardinality(-(-n // batch_size)))
+    ds = tf.data.Dataset.from_tensor_slices(indices).batch(batch_size)
+    return ds.map(lambda idx: tuple(tf.gather(t, idx) for t in tensors))
 
 
 def _training_dataset(tensors, indices, batch_size, *, shuffle, seed):
@@ -824,10 +804,9 @@ def _training_dataset(tensors, indices, batch_size, *, shuffle, seed):
     import tensorflow as tf
 
     order = tf.constant(indices)
-    group = max(1, _GATHER_ROWS // batch_size)
     n_steps = -(-len(indices) // batch_size)
     if not shuffle:
-        return _batches(tensors, order, batch_size, group), []
+        return _batches(tensors, order, batch_size), []
     epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
     key = tf.constant(seed, tf.int64)
 
@@ -838,7 +817,7 @@ def _training_dataset(tensors, indices, batch_size, *, shuffle, seed):
         return tf.gather(order, shuffled)
 
     ds = tf.data.Dataset.range(1).map(permute)
-    ds = ds.flat_map(lambda o: _batches(tensors, o, batch_size, group))
+    ds = ds.flat_map(lambda o: _batches(tensors, o, batch_size))
     ds = ds.apply(tf.data.experimental.assert_cardinality(n_steps))
     return ds.prefetch(tf.data.AUTOTUNE), [_EpochOrder(epoch)]
 

@@ -630,7 +630,7 @@ def test_steps_per_execution_changes_speed_not_results(scaled):
 
 @pytest.mark.parametrize("shuffle", [True, False])
 @pytest.mark.parametrize("n", [1003, 64, 20])
-def test_training_batches_are_gathered_in_groups_without_changing_them(n, shuffle):
+def test_training_batches_cover_every_row_once(n, shuffle):
     import tensorflow as tf
 
     from skfashion._base import _training_dataset
