@@ -642,9 +642,9 @@ def test_training_batches_cover_every_row_once(n, shuffle):
     )
     batches = [b[0] for b in dataset.as_numpy_iterator()]
     assert dataset.cardinality() == len(batches) == -(-n // 32)
-    assert [len(b) for b in batches[:-1]] == [32] * (len(batches) - 1)
+    assert [len(b) for b in batches[:-1]] == [32] * (len(batches) - 1)  # short last
     order = np.concatenate(batches)[:, 0].astype(int) // 2
-    assert sorted(order) == list(range(n))  # every row once, the remainder last
+    assert sorted(order) == list(range(n))  # every row once
     if not shuffle:
         np.testing.assert_array_equal(order, indices)
 
