@@ -37,6 +37,7 @@ from sklearn.utils.validation import (
 
 from ._compat import limit_tf_threads
 from ._tensorboard import TensorBoardLogger
+from .networks import _FashionNetwork
 from .preprocessing import _check_not_single
 
 # Rows per forward pass in predict and validation: as many as keep the widest
@@ -427,7 +428,10 @@ class FashionClassifierBase(KerasClassifier):
             optimizer=optimizer,
             loss="categorical_crossentropy",
             metrics=["accuracy"],
-            steps_per_execution=self.steps_per_execution,
+            # A _FashionNetwork runs steps_per_execution batches per step (_train).
+            steps_per_execution=(
+                1 if isinstance(model, _FashionNetwork) else self.steps_per_execution
+            ),
             jit_compile=self._jit_compile(n_steps),
         )
         return model
@@ -564,12 +568,17 @@ class FashionClassifierBase(KerasClassifier):
         train_idx, val_idx = self._split_validation(Y, seeds.split)
         tensors = [X, Y] if sample_weight is None else [X, Y, sample_weight]
         tensors = tuple(tf.constant(t) for t in tensors)
+        batches_per_element = 1  # a model of an older version: Keras' own step
+        if isinstance(self.model_, _FashionNetwork):
+            self.model_.rows_per_batch = self.batch_size
+            batches_per_element = self.steps_per_execution
         dataset, order_callbacks = _training_dataset(
             tensors,
             train_idx,
             self.batch_size,
             shuffle=self.shuffle,
             seed=seeds.shuffle,
+            batches_per_element=batches_per_element,
         )
         validation = None
         if val_idx is not None:
@@ -791,22 +800,36 @@ def _batches(tensors, indices, batch_size):
     return ds.map(lambda idx: tuple(tf.gather(t, idx) for t in tensors))
 
 
-def _training_dataset(tensors, indices, batch_size, *, shuffle, seed):
-    """The batches of one training epoch, and the callback that orders them.
+def _training_dataset(
+    tensors, indices, batch_size, *, shuffle, seed, batches_per_element=1
+):
+    """The training data of one epoch, and the callback that orders it.
 
-    Each epoch's order is a stateless permutation of ``indices`` keyed by
-    (seed, epoch number), which the callback sets as each epoch begins: it
-    depends on no global seed (TensorFlow's ``Dataset.shuffle`` mixes its op
-    seed with ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets
-    the same order as ``fit``'s. Rows are gathered per batch, so the data is
-    never copied.
+    Each element holds ``batches_per_element`` consecutive batches of
+    ``batch_size`` rows (fewer in the epoch's last whole-batch element); a
+    last batch of fewer rows comes alone. Each epoch's order is a stateless
+    permutation of ``indices`` keyed by (seed, epoch number), which the
+    callback sets as each epoch begins: it depends on no global seed
+    (TensorFlow's ``Dataset.shuffle`` mixes its op seed with
+    ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets the same
+    order as ``fit``'s. Rows are gathered per element, so the data is never
+    copied.
     """
     import tensorflow as tf
 
+    n_whole = len(indices) // batch_size * batch_size
+    rows_per_element = batch_size * batches_per_element
+
+    def elements(order):
+        ds = tf.data.Dataset.from_tensor_slices(order[:n_whole])
+        ds = ds.batch(rows_per_element)
+        if n_whole < len(indices):
+            ds = ds.concatenate(tf.data.Dataset.from_tensors(order[n_whole:]))
+        return ds.map(lambda idx: tuple(tf.gather(t, idx) for t in tensors))
+
     order = tf.constant(indices)
-    n_steps = -(-len(indices) // batch_size)
     if not shuffle:
-        return _batches(tensors, order, batch_size), []
+        return elements(order), []
     epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
     key = tf.constant(seed, tf.int64)
 
@@ -816,9 +839,9 @@ def _training_dataset(tensors, indices, batch_size, *, shuffle, seed):
         )
         return tf.gather(order, shuffled)
 
-    ds = tf.data.Dataset.range(1).map(permute)
-    ds = ds.flat_map(lambda o: _batches(tensors, o, batch_size))
-    ds = ds.apply(tf.data.experimental.assert_cardinality(n_steps))
+    n_elements = -(-n_whole // rows_per_element) + (n_whole < len(indices))
+    ds = tf.data.Dataset.range(1).map(permute).flat_map(elements)
+    ds = ds.apply(tf.data.experimental.assert_cardinality(n_elements))
     return ds.prefetch(tf.data.AUTOTUNE), [_EpochOrder(epoch)]
 
 

@@ -83,10 +83,12 @@ class FashionMLPClassifier(FashionClassifierBase):
     shuffle : bool, default=True
         Reshuffle the training data before each epoch.
     steps_per_execution : int, default=32
-        Training steps Keras runs per call into the compiled graph. The
-        results are the same as with 1 (the same steps, in the same order);
-        only the Python overhead between steps goes, which makes an epoch of
-        the default network about 25% faster on CPU (see the benchmarks).
+        Training batches per call into the compiled training step, which
+        loops over them inside the graph (with XLA, inside one compiled
+        loop). The results are the same as with 1 (the same batches, in the
+        same order); only the overhead between batches goes (see the
+        benchmarks). Keras' progress bar and batch-level callbacks count
+        these calls, not batches.
     jit_compile : bool or "auto", default="auto"
         Compile the training step with XLA (Keras' ``jit_compile``). XLA
         fuses the step's small operations (the Adam updates above all); on
@@ -334,10 +336,12 @@ class FashionCNNClassifier(FashionClassifierBase):
     shuffle : bool, default=True
         Reshuffle the training data before each epoch.
     steps_per_execution : int, default=32
-        Training steps Keras runs per call into the compiled graph. The
-        results are the same as with 1 (the same steps, in the same order);
-        only the Python overhead between steps goes, which makes an epoch of
-        the default network about 25% faster on CPU (see the benchmarks).
+        Training batches per call into the compiled training step, which
+        loops over them inside the graph (with XLA, inside one compiled
+        loop). The results are the same as with 1 (the same batches, in the
+        same order); only the overhead between batches goes (see the
+        benchmarks). Keras' progress bar and batch-level callbacks count
+        these calls, not batches.
     jit_compile : bool or "auto", default="auto"
         Compile the training step with XLA (Keras' ``jit_compile``). "auto"
         follows Keras' rule: XLA only where a GPU is present; on CPU, XLA's

@@ -27,6 +27,71 @@ __all__ = [
     "infer_image_shape",
 ]
 
+
+# Registered under the name SciKeras gives it when it pickles a fitted
+# estimator (">" + the class's name: scikeras._saving_utils registers every
+# model class it pickles so), so that a file pickled anywhere loads wherever
+# skfashion is imported.
+@keras.saving.register_keras_serializable(package="")
+class _FashionNetwork(keras.Sequential):
+    """A Sequential whose training step can run several consecutive batches.
+
+    Keras' ``steps_per_execution`` loops over batches outside the compiled
+    training step: each batch is one more call into it (one more XLA launch,
+    one more fetch from the input pipeline). With ``rows_per_batch`` set,
+    each element of the training data holds consecutive batches of that many
+    rows (the last element of an epoch may be one shorter batch), and the
+    step loops over them inside the compiled graph: the same batches in the
+    same order, the same updates, one call per element (the estimators set
+    ``rows_per_batch`` and lay out the data so; README, "Performance", has
+    the times). Keras' documented way to change what ``fit`` does is
+    overriding ``train_step``, which is all this class does; with
+    ``rows_per_batch`` None (a network fitted outside an estimator) it is
+    Keras' own step.
+    """
+
+    _rows_per_batch: int | None = None
+
+    @property
+    def rows_per_batch(self) -> int | None:
+        """Rows per batch inside each element of the training data, or None."""
+        return self._rows_per_batch
+
+    @rows_per_batch.setter
+    def rows_per_batch(self, rows: int | None) -> None:
+        if rows != self._rows_per_batch:
+            self._rows_per_batch = rows
+            self.train_function = None  # the traced step captured the old size
+
+    def train_step(self, data):
+        if self._rows_per_batch is None:
+            return super().train_step(data)
+        import tensorflow as tf
+
+        flat = tf.nest.flatten(data)
+        n_rows = tf.shape(flat[0])[0]
+        # One batch of fewer rows, or whole batches: constant under XLA,
+        # which compiles the step per element shape.
+        size = tf.minimum(n_rows, self._rows_per_batch)
+
+        def rows(tensor, begin):
+            rest = [0] * (tensor.shape.rank - 1)
+            return tf.slice(tensor, [begin, *rest], [size, *[-1 for _ in rest]])
+
+        def one_batch(i):
+            batch = tf.nest.pack_sequence_as(data, [rows(t, i * size) for t in flat])
+            super(_FashionNetwork, self).train_step(batch)
+            return (i + 1,)
+
+        tf.while_loop(
+            lambda i: i < n_rows // size,
+            one_batch,
+            (tf.constant(0),),
+            parallel_iterations=1,  # each batch's update before the next's
+        )
+        return self.get_metrics_result()
+
+
 # scikit-learn's MLPClassifier names for activations Keras calls otherwise.
 _ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear"}
 
@@ -191,7 +256,7 @@ def build_mlp(
                 keras.layers.Dropout(dropout, seed=next_seed(), name=f"dropout_{i}")
             )
     layers.append(_dense(n_classes, "softmax", l2, next_seed(), "output"))
-    return keras.Sequential(layers, name="fashion_mlp")
+    return _FashionNetwork(layers, name="fashion_mlp")
 
 
 def build_cnn(
@@ -333,4 +398,4 @@ def build_cnn(
                 )
             )
     layers.append(_dense(n_classes, "softmax", l2, next_seed(), "output"))
-    return keras.Sequential(layers, name="fashion_cnn")
+    return _FashionNetwork(layers, name="fashion_cnn")

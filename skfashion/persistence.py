@@ -692,13 +692,21 @@ def export_keras(estimator, path: str | os.PathLike) -> Path:
     path : pathlib.Path
         The path written.
     """
+    import keras
+
     final = _final_estimator(estimator)
     check_is_fitted(final)
     path = Path(path)
     if path.suffix != ".keras":
         raise ValueError(f"The Keras format needs a '.keras' file name, got {path}.")
+    # A plain Sequential, so that loading it needs no skfashion (the fitted
+    # network's class only changes how it trains; see networks._FashionNetwork).
+    model = final.model_
+    plain = keras.Sequential.from_config(model.get_config())
+    plain.set_weights(model.get_weights())
+    plain.compile(optimizer=model.optimizer, loss=model.loss, metrics=["accuracy"])
     with atomic_path(path, suffix=".keras") as tmp:
-        final.model_.save(tmp)
+        plain.save(tmp)
     return path
 
 

@@ -628,9 +628,10 @@ def test_steps_per_execution_changes_speed_not_results(scaled):
     assert a.history_ == b.history_
 
 
+@pytest.mark.parametrize("per_element", [1, 5])
 @pytest.mark.parametrize("shuffle", [True, False])
 @pytest.mark.parametrize("n", [1003, 64, 20])
-def test_training_batches_cover_every_row_once(n, shuffle):
+def test_training_batches_cover_every_row_once(n, shuffle, per_element):
     import tensorflow as tf
 
     from skfashion._base import _training_dataset
@@ -638,15 +639,71 @@ def test_training_batches_cover_every_row_once(n, shuffle):
     rows = np.arange(n, dtype="float32")[:, None]  # each row holds its number
     indices = np.arange(n)[::-1].copy()
     dataset, _ = _training_dataset(
-        (tf.constant(rows),), indices, 32, shuffle=shuffle, seed=3
+        (tf.constant(rows),),
+        indices,
+        32,
+        shuffle=shuffle,
+        seed=3,
+        batches_per_element=per_element,
     )
-    batches = [b[0] for b in dataset.as_numpy_iterator()]
-    assert dataset.cardinality() == len(batches) == -(-n // 32)
-    assert [len(b) for b in batches[:-1]] == [32] * (len(batches) - 1)  # short last
-    order = np.concatenate(batches)[:, 0].astype(int)
+    elements = [e[0] for e in dataset.as_numpy_iterator()]
+    sizes = [len(e) for e in elements]
+    assert dataset.cardinality() == len(elements)
+    # Whole elements of per_element batches, then the rest of the whole
+    # batches, then the short batch alone.
+    whole, short = divmod(n, 32)
+    expected = [32 * per_element] * (whole // per_element)
+    expected += [32 * (whole % per_element)] * (whole % per_element > 0)
+    assert sizes == expected + [short] * (short > 0)
+    order = np.concatenate(elements)[:, 0].astype(int)
     assert sorted(order) == list(range(n))  # every row once
     if not shuffle:
         np.testing.assert_array_equal(order, indices)
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
+    # _FashionNetwork's training step runs the batches of one element in a loop;
+    # Keras' own step (rows_per_batch None) runs them one call each.
+    import tensorflow as tf
+
+    from skfashion._base import _training_dataset
+    from skfashion.networks import build_mlp
+
+    rng = np.random.default_rng(0)
+    X = rng.random((203, 20), dtype="float32")
+    Y = np.eye(3, dtype="float32")[rng.integers(0, 3, 203)]
+    tensors = (tf.constant(X), tf.constant(Y))
+    fitted = []
+    for rows_per_batch, per_element, spe in ((None, 1, 3), (16, 3, 1)):
+        net = build_mlp(20, 3, hidden_layer_sizes=(8,), seed=0)
+        net.rows_per_batch = rows_per_batch
+        net.compile(
+            optimizer="adam",
+            loss="categorical_crossentropy",
+            metrics=["accuracy"],
+            steps_per_execution=spe,
+            jit_compile=jit_compile,
+        )
+        data, callbacks = _training_dataset(
+            tensors,
+            np.arange(203),
+            16,
+            shuffle=True,
+            seed=1,
+            batches_per_element=per_element,
+        )
+        history = net.fit(
+            data, epochs=2, callbacks=callbacks, shuffle=False, verbose=0
+        ).history
+        fitted.append((net.get_weights(), history, net.optimizer.iterations.numpy()))
+    (w_keras, h_keras, it_keras), (w_loop, h_loop, it_loop) = fitted
+    assert it_keras == it_loop == 2 * 13  # one update per batch
+    tol = 1e-6 if jit_compile else 0  # XLA may fuse the loop otherwise
+    for a, b in zip(w_keras, w_loop, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=tol)
+    for key in h_keras:
+        np.testing.assert_allclose(h_keras[key], h_loop[key], rtol=tol)
 
 
 def test_jit_compile_auto_uses_xla_for_long_mlp_fits(scaled):

@@ -345,7 +345,13 @@ def test_keras_export(pipeline, small_test, tmp_path):
 
     X_test, _ = small_test
     path = export_keras(pipeline, tmp_path / "net.keras")
+    with zipfile.ZipFile(path) as zf:  # plain Keras: loads without skfashion
+        config = json.loads(zf.read("config.json"))
+    assert (config["module"], config["class_name"]) == ("keras", "Sequential")
+    assert "skfashion" not in json.dumps(config)
     net = keras.saving.load_model(path)
+    assert type(net) is keras.Sequential
+    assert net.optimizer.iterations.numpy() == 2 * -(-1000 // 64)  # its state
     scaled = pipeline.named_steps["scale"].transform(X_test)
     expected = pipeline.predict_proba(X_test)
     np.testing.assert_array_equal(np.asarray(net.predict_on_batch(scaled)), expected)
