@@ -568,9 +568,9 @@ class FashionClassifierBase(KerasClassifier):
         train_idx, val_idx = self._split_validation(Y, seeds.split)
         tensors = [X, Y] if sample_weight is None else [X, Y, sample_weight]
         tensors = tuple(tf.constant(t) for t in tensors)
-        batches_per_element = 1  # a model of an older version: Keras' own step
+        batches_per_element = None  # a model of an older version: Keras' own step
         if isinstance(self.model_, _FashionNetwork):
-            self.model_.rows_per_batch = self.batch_size
+            self.model_.loop_over_batches(self.batch_size, X[:1], Y[:1])
             batches_per_element = self.steps_per_execution
         dataset, order_callbacks = _training_dataset(
             tensors,
@@ -801,31 +801,34 @@ def _batches(tensors, indices, batch_size):
 
 
 def _training_dataset(
-    tensors, indices, batch_size, *, shuffle, seed, batches_per_element=1
+    tensors, indices, batch_size, *, shuffle, seed, batches_per_element=None
 ):
     """The training data of one epoch, and the callback that orders it.
 
-    Each element holds ``batches_per_element`` consecutive batches of
-    ``batch_size`` rows (fewer in the epoch's last whole-batch element); a
-    last batch of fewer rows comes alone. Each epoch's order is a stateless
-    permutation of ``indices`` keyed by (seed, epoch number), which the
-    callback sets as each epoch begins: it depends on no global seed
-    (TensorFlow's ``Dataset.shuffle`` mixes its op seed with
-    ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets the same
-    order as ``fit``'s. Rows are gathered per element, so the data is never
-    copied.
+    With ``batches_per_element`` None, each element is one batch of the rows
+    of ``tensors`` (Keras' own training step); otherwise each element is
+    :meth:`_FashionNetwork.element`: the tensors themselves and the indices
+    of ``batches_per_element`` consecutive batches (fewer in the epoch's
+    last whole-batch element). Either way a last batch of fewer rows comes
+    alone. Each epoch's order is a stateless permutation of ``indices`` keyed
+    by (seed, epoch number), which the callback sets as each epoch begins: it
+    depends on no global seed (TensorFlow's ``Dataset.shuffle`` mixes its op
+    seed with ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets
+    the same order as ``fit``'s. The data is never copied.
     """
     import tensorflow as tf
 
     n_whole = len(indices) // batch_size * batch_size
-    rows_per_element = batch_size * batches_per_element
+    rows_per_element = batch_size * (batches_per_element or 1)
 
     def elements(order):
         ds = tf.data.Dataset.from_tensor_slices(order[:n_whole])
         ds = ds.batch(rows_per_element)
         if n_whole < len(indices):
             ds = ds.concatenate(tf.data.Dataset.from_tensors(order[n_whole:]))
-        return ds.map(lambda idx: tuple(tf.gather(t, idx) for t in tensors))
+        if batches_per_element is None:
+            return ds.map(lambda idx: tuple(tf.gather(t, idx) for t in tensors))
+        return ds.map(lambda idx: _FashionNetwork.element(tensors, idx))
 
     order = tf.constant(indices)
     if not shuffle:

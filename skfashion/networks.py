@@ -38,49 +38,57 @@ class _FashionNetwork(keras.Sequential):
 
     Keras' ``steps_per_execution`` loops over batches outside the compiled
     training step: each batch is one more call into it (one more XLA launch,
-    one more fetch from the input pipeline). With ``rows_per_batch`` set,
-    each element of the training data holds consecutive batches of that many
-    rows (the last element of an epoch may be one shorter batch), and the
-    step loops over them inside the compiled graph: the same batches in the
-    same order, the same updates, one call per element (the estimators set
-    ``rows_per_batch`` and lay out the data so; README, "Performance", has
-    the times). Keras' documented way to change what ``fit`` does is
-    overriding ``train_step``, which is all this class does; with
-    ``rows_per_batch`` None (a network fitted outside an estimator) it is
+    one more fetch from the input pipeline). After
+    :meth:`loop_over_batches`, each element of the training data is
+    ``((X, order), Y)`` or ``((X, order), Y, sample_weight)``: the whole
+    training arrays (passed by reference, never copied) and the row indices
+    of consecutive batches of ``rows_per_batch`` rows (or of one shorter
+    batch), and the step gathers and runs those batches in a loop inside the
+    compiled graph: the same batches in the same order, the same updates,
+    one call per element. Rows gathered by the input pipeline instead made
+    large buffers that one thread allocates and another frees, and the peak
+    memory grew by 30-45% (README, "Performance"). Keras' documented way to
+    change what ``fit`` does is overriding ``train_step``; without
+    ``loop_over_batches`` (a network fitted outside an estimator) it is
     Keras' own step.
     """
 
     _rows_per_batch: int | None = None
 
-    @property
-    def rows_per_batch(self) -> int | None:
-        """Rows per batch inside each element of the training data, or None."""
-        return self._rows_per_batch
+    def loop_over_batches(self, rows_per_batch: int, x, y) -> None:
+        """Train on elements of row indices in batches of ``rows_per_batch``.
 
-    @rows_per_batch.setter
-    def rows_per_batch(self, rows: int | None) -> None:
-        if rows != self._rows_per_batch:
-            self._rows_per_batch = rows
+        ``x`` and ``y`` are one row of inputs and targets: Keras builds the
+        loss and metrics from the first element of the data, which here
+        holds indices, so they are built from this row first.
+        """
+        if rows_per_batch != self._rows_per_batch:
+            self._rows_per_batch = rows_per_batch
             self.train_function = None  # the traced step captured the old size
+        y_pred = self(x)
+        self.compute_loss(x=x, y=y, y_pred=y_pred)
+        self.compute_metrics(x, y, y_pred)  # Keras resets them each epoch
+
+    @staticmethod
+    def element(tensors, order):
+        """The training element for ``order``: ``((X, order), Y[, w])``."""
+        return ((tensors[0], order), *tensors[1:])
 
     def train_step(self, data):
         if self._rows_per_batch is None:
             return super().train_step(data)
         import tensorflow as tf
 
-        flat = tf.nest.flatten(data)
-        n_rows = tf.shape(flat[0])[0]
-        # One batch of fewer rows, or whole batches: constant under XLA,
+        (rows, order), *targets = data
+        n_rows = tf.shape(order)[0]
+        # Whole batches, or one batch of fewer rows: constant under XLA,
         # which compiles the step per element shape.
         size = tf.minimum(n_rows, self._rows_per_batch)
 
-        def rows(tensor, begin):
-            rest = [0] * (tensor.shape.rank - 1)
-            return tf.slice(tensor, [begin, *rest], [size, *[-1 for _ in rest]])
-
         def one_batch(i):
-            batch = tf.nest.pack_sequence_as(data, [rows(t, i * size) for t in flat])
-            super(_FashionNetwork, self).train_step(batch)
+            batch = tf.slice(order, [i * size], [size])
+            gathered = [tf.gather(t, batch) for t in (rows, *targets)]
+            super(_FashionNetwork, self).train_step(tuple(gathered))
             return (i + 1,)
 
         tf.while_loop(

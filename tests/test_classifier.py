@@ -628,7 +628,7 @@ def test_steps_per_execution_changes_speed_not_results(scaled):
     assert a.history_ == b.history_
 
 
-@pytest.mark.parametrize("per_element", [1, 5])
+@pytest.mark.parametrize("per_element", [None, 5])
 @pytest.mark.parametrize("shuffle", [True, False])
 @pytest.mark.parametrize("n", [1003, 64, 20])
 def test_training_batches_cover_every_row_once(n, shuffle, per_element):
@@ -646,16 +646,20 @@ def test_training_batches_cover_every_row_once(n, shuffle, per_element):
         seed=3,
         batches_per_element=per_element,
     )
-    elements = [e[0] for e in dataset.as_numpy_iterator()]
-    sizes = [len(e) for e in elements]
+    elements = list(dataset.as_numpy_iterator())
+    if per_element is None:  # rows, gathered
+        batches = [e[0][:, 0] for e in elements]
+    else:  # ((all rows, uncopied), the indices of the element's batches)
+        assert all(np.shares_memory(e[0][0], elements[0][0][0]) for e in elements)
+        batches = [e[0][0][e[0][1], 0] for e in elements]
     assert dataset.cardinality() == len(elements)
-    # Whole elements of per_element batches, then the rest of the whole
+    # Elements of per_element whole batches, then the rest of the whole
     # batches, then the short batch alone.
     whole, short = divmod(n, 32)
-    expected = [32 * per_element] * (whole // per_element)
-    expected += [32 * (whole % per_element)] * (whole % per_element > 0)
-    assert sizes == expected + [short] * (short > 0)
-    order = np.concatenate(elements)[:, 0].astype(int)
+    k = per_element or 1
+    expected = [32 * k] * (whole // k) + [32 * (whole % k)] * (whole % k > 0)
+    assert [len(b) for b in batches] == expected + [short] * (short > 0)
+    order = np.concatenate(batches).astype(int)
     assert sorted(order) == list(range(n))  # every row once
     if not shuffle:
         np.testing.assert_array_equal(order, indices)
@@ -663,8 +667,8 @@ def test_training_batches_cover_every_row_once(n, shuffle, per_element):
 
 @pytest.mark.parametrize("jit_compile", [False, True])
 def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
-    # _FashionNetwork's training step runs the batches of one element in a loop;
-    # Keras' own step (rows_per_batch None) runs them one call each.
+    # _FashionNetwork's training step runs the batches of one element in a
+    # loop; Keras' own step (without loop_over_batches) one call each.
     import tensorflow as tf
 
     from skfashion._base import _training_dataset
@@ -675,9 +679,8 @@ def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
     Y = np.eye(3, dtype="float32")[rng.integers(0, 3, 203)]
     tensors = (tf.constant(X), tf.constant(Y))
     fitted = []
-    for rows_per_batch, per_element, spe in ((None, 1, 3), (16, 3, 1)):
+    for per_element, spe in ((None, 3), (3, 1)):
         net = build_mlp(20, 3, hidden_layer_sizes=(8,), seed=0)
-        net.rows_per_batch = rows_per_batch
         net.compile(
             optimizer="adam",
             loss="categorical_crossentropy",
@@ -685,6 +688,8 @@ def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
             steps_per_execution=spe,
             jit_compile=jit_compile,
         )
+        if per_element:
+            net.loop_over_batches(16, X[:1], Y[:1])
         data, callbacks = _training_dataset(
             tensors,
             np.arange(203),
