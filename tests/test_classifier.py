@@ -1049,3 +1049,27 @@ def test_make_fashion_pipeline_names_its_network():
         ValueError, match=r"model='resnet' is not one of \['cnn', 'mlp'\]"
     ):
         make_fashion_pipeline("resnet")
+
+
+def test_network_pickled_by_an_older_version_trains_batch_by_batch(scaled):
+    # Files pickled before _FashionNetwork hold a plain Sequential compiled
+    # with Keras' steps_per_execution: partial_fit gives it one batch of rows
+    # per element (Keras' own step), never an element of indices.
+    import keras
+
+    X, y = scaled[0][:200], scaled[1][:200]
+    clf = FashionMLPClassifier(**FAST).fit(X, y)
+    old = keras.Sequential.from_config(clf.model_.get_config())
+    old.set_weights(clf.model_.get_weights())
+    old.compile(
+        optimizer="adam",
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=4,
+    )
+    clf.model_ = old
+    before = clf.predict_proba(X[:20])
+    clf.partial_fit(X, y)
+    assert type(clf.model_) is keras.Sequential
+    assert int(old.optimizer.iterations) == -(-200 // 64)  # one epoch's batches
+    assert not np.array_equal(clf.predict_proba(X[:20]), before)
