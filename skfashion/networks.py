@@ -48,9 +48,9 @@ class _FashionNetwork(keras.Sequential):
     one call per element. Rows gathered by the input pipeline instead made
     large buffers that one thread allocates and another frees, and the peak
     memory grew by 30-45% (README, "Performance"). Keras' documented way to
-    change what ``fit`` does is overriding ``train_step``; without
-    ``loop_over_batches`` (a network fitted outside an estimator) it is
-    Keras' own step.
+    change what ``fit`` does is overriding ``train_step``; on data of rows
+    (the network's own ``fit(X, Y)``, or without ``loop_over_batches``) it
+    is Keras' own step.
     """
 
     _rows_per_batch: int | None = None
@@ -75,7 +75,8 @@ class _FashionNetwork(keras.Sequential):
         return ((tensors[0], order), *tensors[1:])
 
     def train_step(self, data):
-        if self._rows_per_batch is None:
+        # Rows, not (rows, order): the caller's own fit (model_.fit(X, Y)).
+        if self._rows_per_batch is None or not isinstance(data[0], tuple):
             return super().train_step(data)
         import tensorflow as tf
 

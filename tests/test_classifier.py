@@ -1073,3 +1073,14 @@ def test_network_pickled_by_an_older_version_trains_batch_by_batch(scaled):
     assert type(clf.model_) is keras.Sequential
     assert int(old.optimizer.iterations) == -(-200 // 64)  # one epoch's batches
     assert not np.array_equal(clf.predict_proba(X[:20]), before)
+
+
+def test_fitted_network_still_fits_rows_with_keras_fit(scaled):
+    # model_ is a Keras model: its own fit(X, Y) after the estimator's fit
+    # runs Keras' step on rows, not the estimator's loop over indices.
+    X, y = scaled[0][:200], scaled[1][:200]
+    clf = FashionMLPClassifier(**FAST).fit(X, y)
+    before = int(clf.model_.optimizer.iterations)
+    Y = np.eye(len(clf.classes_), dtype="float32")[np.searchsorted(clf.classes_, y)]
+    clf.model_.fit(X, Y, batch_size=50, epochs=1, verbose=0)
+    assert int(clf.model_.optimizer.iterations) == before + 200 // 50
