@@ -822,12 +822,12 @@ def _training_dataset(
     rows_per_element = batch_size * (batches_per_element or 1)
 
     def elements(order):
+        if batches_per_element is None:
+            return _batches(tensors, order, batch_size)
         ds = tf.data.Dataset.from_tensor_slices(order[:n_whole])
         ds = ds.batch(rows_per_element)
         if n_whole < len(indices):
             ds = ds.concatenate(tf.data.Dataset.from_tensors(order[n_whole:]))
-        if batches_per_element is None:
-            return ds.map(lambda idx: tuple(tf.gather(t, idx) for t in tensors))
         return ds.map(lambda idx: _FashionNetwork.element(tensors, idx))
 
     order = tf.constant(indices)
