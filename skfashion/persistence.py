@@ -704,7 +704,8 @@ def export_keras(estimator, path: str | os.PathLike) -> Path:
     model = final.model_
     plain = keras.Sequential.from_config(model.get_config())
     plain.set_weights(model.get_weights())
-    plain.compile(optimizer=model.optimizer, loss=model.loss, metrics=["accuracy"])
+    # Compiled as the fitted network, with its optimizer (and so its state).
+    plain.compile(**{**model.get_compile_config(), "optimizer": model.optimizer})
     with atomic_path(path, suffix=".keras") as tmp:
         plain.save(tmp)
     return path
