@@ -91,3 +91,49 @@ AUG["vggs_aug20"] = dict(
 )
 SPECS["s16_c2_b128"] = dict(blocks=[["16x3s"], C2], head=[256], batch=128, lr=2e-3)
 SPECS["s16_c2vv"] = dict(blocks=[["16x3s"], ["64x3v", "64x3v"]], head=[256])
+
+# 2026-11-26, third lease: the defaults (16s, 64v 64s) cost about 2x the
+# 6-minute budget on the 2-core CPU. Cheaper second blocks (fewer filters,
+# "valid" convolutions, a third block on 7 x 7 maps) and fewer epochs.
+SPECS5 = {
+    "s16_c2vv": dict(blocks=[["16x3s"], ["64x3v", "64x3v"]], head=[256]),
+    "s16_c2_e9": dict(blocks=[["16x3s"], C2], head=[256], epochs=9),
+    "s16_c2vv_e9": dict(blocks=[["16x3s"], ["64x3v", "64x3v"]], head=[256], epochs=9),
+    "s16_48c2": dict(blocks=[["16x3s"], ["48x3v", "48x3s"]], head=[256]),
+    "s16_48vv": dict(blocks=[["16x3s"], ["48x3v", "48x3v"]], head=[256]),
+    "s16_32v64v": dict(blocks=[["16x3s"], ["32x3v", "64x3v"]], head=[256]),
+    "s16_32v64s": dict(blocks=[["16x3s"], ["32x3v", "64x3s"]], head=[256]),
+    "s8_c2": dict(blocks=[["8x3s"], C2], head=[256]),
+    "s8_c2vv": dict(blocks=[["8x3s"], ["64x3v", "64x3v"]], head=[256]),
+    "v16_c2vv": dict(blocks=[["16x3v"], ["64x3v", "64x3v"]], head=[256]),
+    "s16_32ss_64s": dict(blocks=[["16x3s"], ["32x3s", "32x3s"], ["64x3s"]], head=[256]),
+    "s16_32s_64s": dict(blocks=[["16x3s"], ["32x3s"], ["64x3s"]], head=[256]),
+    "s16_c2vv_h128": dict(blocks=[["16x3s"], ["64x3v", "64x3v"]], head=[128]),
+    "s16_48vv_e15": dict(blocks=[["16x3s"], ["48x3v", "48x3v"]], head=[256], epochs=15),
+}
+SPECS.update(SPECS5)
+V48 = ["48x3v", "48x3v"]
+SPECS6 = {  # the third lease's second batch: more epochs for the cheaper ones
+    "s16_48vv_e13": dict(blocks=[["16x3s"], V48], head=[256], epochs=13),
+    "s16_48vv_e18": dict(blocks=[["16x3s"], V48], head=[256], epochs=18),
+    "s16_40vv_e15": dict(blocks=[["16x3s"], ["40x3v", "40x3v"]], head=[256], epochs=15),
+    "s16_32v64v_e15": dict(
+        blocks=[["16x3s"], ["32x3v", "64x3v"]], head=[256], epochs=15
+    ),
+    "s16_32v48v_e15": dict(
+        blocks=[["16x3s"], ["32x3v", "48x3v"]], head=[256], epochs=15
+    ),
+    "s16_c2vv_e10": dict(blocks=[["16x3s"], ["64x3v", "64x3v"]], head=[256], epochs=10),
+    "s16_48vv_e15_b128": dict(
+        blocks=[["16x3s"], V48], head=[256], epochs=15, batch=128, lr=2e-3
+    ),
+}
+SPECS.update(SPECS6)
+SPECS7 = {  # the third lease's last batch: a cheaper first block again
+    "s16avg_48vv_e15": dict(blocks=[["16x3s", "avg"], V48], head=[256], epochs=15),
+    "s16avg_c2vv": dict(blocks=[["16x3s", "avg"], ["64x3v", "64x3v"]], head=[256]),
+    "s12_48vv_e15": dict(blocks=[["12x3s"], V48], head=[256], epochs=15),
+    "s16_48vv_h128_e15": dict(blocks=[["16x3s"], V48], head=[128], epochs=15),
+    "s16_40vv_e18": dict(blocks=[["16x3s"], ["40x3v", "40x3v"]], head=[256], epochs=18),
+}
+SPECS.update(SPECS7)
