@@ -809,8 +809,8 @@ def _training_dataset(
     of ``tensors`` (Keras' own training step); otherwise each element is
     :meth:`_FashionNetwork.element`: the tensors themselves and the indices
     of ``batches_per_element`` consecutive batches (fewer in the epoch's
-    last whole-batch element). Either way a last batch of fewer rows comes
-    alone. Each epoch's order is a stateless permutation of ``indices`` keyed
+    last whole-batch element, padded with -1 to the same length). Either
+    way a last batch of fewer rows comes alone. Each epoch's order is a stateless permutation of ``indices`` keyed
     by (seed, epoch number), which the callback sets as each epoch begins: it
     depends on no global seed (TensorFlow's ``Dataset.shuffle`` mixes its op
     seed with ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets
@@ -824,8 +824,12 @@ def _training_dataset(
     def elements(order):
         if batches_per_element is None:
             return _batches(tensors, order, batch_size)
-        ds = tf.data.Dataset.from_tensor_slices(order[:n_whole])
-        ds = ds.batch(rows_per_element)
+        # The last whole-batch element is padded with -1 (no row) to the
+        # others' length: XLA compiles the step once per element shape, and
+        # each compilation kept about 40 MB (README, "Performance").
+        padding = -n_whole % rows_per_element
+        whole = tf.pad(order[:n_whole], [[0, padding]], constant_values=-1)
+        ds = tf.data.Dataset.from_tensor_slices(whole).batch(rows_per_element)
         if n_whole < len(indices):
             ds = ds.concatenate(tf.data.Dataset.from_tensors(order[n_whole:]))
         return ds.map(lambda idx: _FashionNetwork.element(tensors, idx))

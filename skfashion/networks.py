@@ -42,7 +42,8 @@ class _FashionNetwork(keras.Sequential):
     :meth:`loop_over_batches`, each element of the training data is
     ``((X, order), Y)`` or ``((X, order), Y, sample_weight)``: the whole
     training arrays (passed by reference, never copied) and the row indices
-    of consecutive batches of ``rows_per_batch`` rows (or of one shorter
+    of consecutive batches of ``rows_per_batch`` rows (then -1s, no row, to
+    pad an element to the others' length; or the indices of one shorter
     batch), and the step gathers and runs those batches in a loop inside the
     compiled graph: the same batches in the same order, the same updates,
     one call per element. Rows gathered by the input pipeline instead made
@@ -81,10 +82,10 @@ class _FashionNetwork(keras.Sequential):
         import tensorflow as tf
 
         (rows, order), *targets = data
-        n_rows = tf.shape(order)[0]
         # Whole batches, or one batch of fewer rows: constant under XLA,
         # which compiles the step per element shape.
-        size = tf.minimum(n_rows, self._rows_per_batch)
+        size = tf.minimum(tf.shape(order)[0], self._rows_per_batch)
+        n_rows = tf.reduce_sum(tf.cast(order >= 0, tf.int32))  # -1 pads
 
         def one_batch(i):
             batch = tf.slice(order, [i * size], [size])

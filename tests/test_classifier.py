@@ -651,7 +651,8 @@ def test_training_batches_cover_every_row_once(n, shuffle, per_element):
         batches = [e[0][:, 0] for e in elements]
     else:  # ((all rows, uncopied), the indices of the element's batches)
         assert all(np.shares_memory(e[0][0], elements[0][0][0]) for e in elements)
-        batches = [e[0][0][e[0][1], 0] for e in elements]
+        orders = [e[0][1] for e in elements]
+        batches = [e[0][0][o[o >= 0], 0] for e, o in zip(elements, orders)]
     assert dataset.cardinality() == len(elements)
     # Elements of per_element whole batches, then the rest of the whole
     # batches, then the short batch alone.
@@ -659,6 +660,12 @@ def test_training_batches_cover_every_row_once(n, shuffle, per_element):
     k = per_element or 1
     expected = [32 * k] * (whole // k) + [32 * (whole % k)] * (whole % k > 0)
     assert [len(b) for b in batches] == expected + [short] * (short > 0)
+    if per_element is not None:
+        # The rest of the whole batches is padded with -1 (after its rows) to
+        # the others' length: one shape, one XLA compilation, for them all.
+        for o, n_rows in zip(orders, expected, strict=False):
+            assert len(o) == 32 * k and (o[n_rows:] == -1).all()
+            assert (o[:n_rows] >= 0).all()
     order = np.concatenate(batches).astype(int)
     assert sorted(order) == list(range(n))  # every row once
     if not shuffle:
@@ -679,7 +686,8 @@ def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
     Y = np.eye(3, dtype="float32")[rng.integers(0, 3, 203)]
     tensors = (tf.constant(X), tf.constant(Y))
     fitted = []
-    for per_element, spe in ((None, 3), (3, 1)):
+    # 12 whole batches: elements of 5, 5 and 2 (padded to 5), then 11 rows.
+    for per_element, spe in ((None, 5), (5, 1)):
         net = build_mlp(20, 3, hidden_layer_sizes=(8,), seed=0)
         net.compile(
             optimizer="adam",
