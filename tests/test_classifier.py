@@ -127,11 +127,11 @@ def test_fitted_attributes(fitted):
 
 def test_predict_proba_columns_follow_classes(fitted, scaled):
     _, _, X_test, _ = scaled
-    proba = fitted.predict_proba(X_test[:50])
-    assert proba.shape == (50, 10)
+    proba = fitted.predict_proba(X_test[:120])
+    assert proba.shape == (120, 10)
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
     np.testing.assert_array_equal(
-        fitted.classes_[proba.argmax(axis=1)], fitted.predict(X_test[:50])
+        fitted.classes_[proba.argmax(axis=1)], fitted.predict(X_test[:120])
     )
     # One image at a time, or the batch in another order, gives bit for bit
     # what the batch gives.
@@ -139,10 +139,26 @@ def test_predict_proba_columns_follow_classes(fitted, scaled):
         one = fitted.predict_proba(X_test[i : i + 1])
         assert one.shape == (1, 10)
         np.testing.assert_array_equal(one, proba[i : i + 1])
-    order = np.random.RandomState(0).permutation(50)
+    order = np.random.RandomState(0).permutation(120)
     np.testing.assert_array_equal(
-        fitted.predict_proba(X_test[:50][order]), proba[order]
+        fitted.predict_proba(X_test[:120][order]), proba[order]
     )
+
+
+def test_predict_over_several_calls_equals_rows_alone(fitted, scaled):
+    # predict passes at most _MAX_ROWS rows per call (peak memory); rows of a
+    # second call give what they give alone.
+    from skfashion._base import _MAX_ROWS, _ROW_BLOCK
+
+    _, _, X_test, _ = scaled
+    rows = fitted._predictor()[1]
+    # A small network: the cap (whole blocks of rows), not the activations.
+    assert _MAX_ROWS - _ROW_BLOCK < rows <= _MAX_ROWS and rows % _ROW_BLOCK == 0
+    X = np.resize(X_test, (rows + 5, X_test.shape[1]))
+    proba = fitted.predict_proba(X)
+    assert proba.shape == (rows + 5, 10)
+    np.testing.assert_array_equal(proba[-5:], fitted.predict_proba(X[-5:]))
+    np.testing.assert_array_equal(proba[:5], fitted.predict_proba(X[:5]))
 
 
 def test_prediction_is_silent_whatever_verbose(scaled, capfd):
