@@ -827,11 +827,12 @@ def _training_dataset(
     :meth:`_FashionNetwork.element`: the tensors themselves and the indices
     of ``batches_per_element`` consecutive batches (fewer in the epoch's
     last whole-batch element, padded with -1 to the same length). Either
-    way a last batch of fewer rows comes alone. Each epoch's order is a stateless permutation of ``indices`` keyed
-    by (seed, epoch number), which the callback sets as each epoch begins: it
-    depends on no global seed (TensorFlow's ``Dataset.shuffle`` mixes its op
-    seed with ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets
-    the same order as ``fit``'s. The data is never copied.
+    way a last batch of fewer rows comes alone. Each epoch's order is a
+    stateless permutation of ``indices`` keyed by (seed, epoch number),
+    which the callback sets as each epoch begins: it depends on no global
+    seed (TensorFlow's ``Dataset.shuffle`` mixes its op seed with
+    ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets the same
+    order as ``fit``'s. The data is never copied.
     """
     import tensorflow as tf
 

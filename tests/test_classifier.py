@@ -668,7 +668,7 @@ def test_training_batches_cover_every_row_once(n, shuffle, per_element):
     else:  # ((all rows, uncopied), the indices of the element's batches)
         assert all(np.shares_memory(e[0][0], elements[0][0][0]) for e in elements)
         orders = [e[0][1] for e in elements]
-        batches = [e[0][0][o[o >= 0], 0] for e, o in zip(elements, orders)]
+        batches = [e[0][0][o[o >= 0], 0] for e, o in zip(elements, orders, strict=True)]
     assert dataset.cardinality() == len(elements)
     # Elements of per_element whole batches, then the rest of the whole
     # batches, then the short batch alone.
