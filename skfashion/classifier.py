@@ -276,15 +276,15 @@ class FashionCNNClassifier(FashionClassifierBase):
     kernel_size : int, default=3
         Side of the square convolution kernels.
     padding : {"valid", "same"} or array-like of them or of array-likes of \
-            them, default=("same", "valid")
+            them, default=("same", ("valid", "same"))
         Padding of each block's convolutions, one entry per block; the last
         entry also serves the blocks after it, and a single string serves
         all. A block's entry may be a sequence, one per convolution of the
         block (its last entry serving the rest). The default keeps the
         image's size in the first block (border pixels count), then the
-        second block's convolutions each drop a border ("valid", 14 -> 12
-        -> 10): the configuration that measured best for its time (README,
-        "The convolutional network").
+        second block's first convolution drops a border ("valid", 14 -> 12)
+        and its second keeps 12 x 12 ("same"): the configuration that
+        measured best for its time (README, "The convolutional network").
     hidden_layer_sizes : array-like of int, default=(256,)
         Units of the dense ReLU layers between the convolutions and the
         softmax (may be empty).
@@ -432,7 +432,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         image_shape: tuple[int, int] | None = None,
         filters=(16, (64, 64)),
         kernel_size: int = 3,
-        padding=("same", "valid"),
+        padding=("same", ("valid", "same")),
         hidden_layer_sizes=(256,),
         dropout: float = 0.25,
         batch_normalization: bool = True,

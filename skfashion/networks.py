@@ -276,7 +276,7 @@ def build_cnn(
     image_shape: tuple[int, int] | None = None,
     filters=(16, (64, 64)),
     kernel_size: int = 3,
-    padding=("same", "valid"),
+    padding=("same", ("valid", "same")),
     hidden_layer_sizes: Sequence[int] = (256,),
     dropout: float = 0.25,
     batch_normalization: bool = True,
@@ -296,9 +296,9 @@ def build_cnn(
     ("same" padding: the border pixels, where garments' outlines lie, count)
     with 16 filters: on 28 x 28 maps, convolution and max pooling are the
     slowest per multiply-add on CPU, and 16 filters halve them and the
-    second block's input. The second block's two "valid" convolutions see
-    14 x 14 maps (12 x 12, then 10 x 10) and hand 5 x 5 x 64 to the dense
-    layer. Where a map is smaller than the kernel, "same" padding is used.
+    second block's input. The second block's two convolutions, "valid" then
+    "same", see 14 x 14 maps and hand 6 x 6 x 64 to the dense layer. Where
+    a map is smaller than the kernel, "same" padding is used.
 
     Parameters
     ----------
@@ -313,7 +313,7 @@ def build_cnn(
     kernel_size : int, default=3
         Side of the square convolution kernels.
     padding : {"valid", "same"}, or sequence of them or of sequences of them, \
-            default=("same", "valid")
+            default=("same", ("valid", "same"))
         Padding of each block's convolutions; the last entry also serves the
         blocks after it, and a block's entry may give each of its
         convolutions its own (see :func:`check_padding`).

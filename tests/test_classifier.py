@@ -931,15 +931,15 @@ def test_cnn_default_network(scaled):
     assert kinds.count("Conv2D") == 3 and kinds.count("BatchNormalization") == 3
     convs = [layer for layer in clf.model_.layers if type(layer).__name__ == "Conv2D"]
     assert [conv.filters for conv in convs] == [16, 64, 64]
-    # The first convolution keeps 28 x 28; after pooling, the second and the
-    # third ("valid") give 12 x 12 and 10 x 10; pooled to 5 x 5 x 64.
-    assert [conv.padding for conv in convs] == ["same", "valid", "valid"]
+    # The first convolution keeps 28 x 28; after pooling, the second ("valid")
+    # gives 12 x 12 and the third ("same") keeps it; pooled to 6 x 6 x 64.
+    assert [conv.padding for conv in convs] == ["same", "valid", "same"]
     assert [tuple(conv.output.shape[1:]) for conv in convs] == [
         (28, 28, 16),
         (12, 12, 64),
-        (10, 10, 64),
+        (12, 12, 64),
     ]
-    assert tuple(clf.model_.get_layer("flatten").output.shape[1:]) == (5 * 5 * 64,)
+    assert tuple(clf.model_.get_layer("flatten").output.shape[1:]) == (6 * 6 * 64,)
     assert clf.model_.get_layer("hidden_0").units == 256
     assert clf.model_.input_shape == (None, 784)
     assert clf.model_.output_shape == (None, 10)

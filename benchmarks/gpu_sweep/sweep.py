@@ -7,10 +7,10 @@ estimators' schedule (Adam, cosine per epoch), not through skfashion's
 estimators. Accuracies carry over to CPU; times do not (``cputime.py``
 estimates a CPU epoch of each candidate here). The data files
 (``*-ubyte.gz``) are read from $FASHION_MNIST_DIR, else from this folder.
-Results of the 2026-11-26 runs (two leases; the second's rows carry
-"lease": "2026-11-26 second"): ``benchmarks/results/gpu_sweep.jsonl`` and
-``gpu_sweep_cpu_epochs.jsonl`` (the second lease's CPU estimates are in the
-README's table only). Each fit also appends its epochs to
+Results of the 2026-11-26 runs (three leases; the later ones' rows carry
+"lease": "2026-11-26 second" or "third"): ``benchmarks/results/gpu_sweep.jsonl``
+and ``gpu_sweep_cpu_epochs.jsonl`` (the later leases' CPU estimates are in
+the README's tables only). Each fit also appends its epochs to
 ``$OUT/progress.jsonl``, so that a fit the lease cuts off leaves its times.
 
 python sweep.py                         timing stage alone, then the sweep
