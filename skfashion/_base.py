@@ -44,8 +44,8 @@ from .preprocessing import _check_not_single
 # layer's activations within this many bytes (the default CNN: 328 rows x 28
 # x 28 x 16 floats; 8192 rows of an earlier CNN took 0.9 GB more peak memory
 # than raw Keras), at most 2048 (the MLP: 2048 x 512 floats; its 8192-row
-# calls, copies of the input rows and every layer's output, left 75 MB more
-# in the process after a score on 10,000 images, for 20% faster predict).
+# calls, copies of the input rows and every layer's output, left 76 MB more
+# in the process after a score on 10,000 images, for a predict ~20% faster).
 _ACTIVATION_BYTES = 16 * 2**20
 _MAX_ROWS = 2048
 # Every forward pass runs blocks of exactly this many rows (see _forward).
@@ -844,7 +844,7 @@ def _training_dataset(
             return _batches(tensors, order, batch_size)
         # The last whole-batch element is padded with -1 (no row) to the
         # others' length: XLA compiles the step once per element shape, and
-        # each compilation kept about 40 MB (README, "Performance").
+        # a second compilation kept 47 MB (README, "Performance").
         padding = -n_whole % rows_per_element
         whole = tf.pad(order[:n_whole], [[0, padding]], constant_values=-1)
         ds = tf.data.Dataset.from_tensor_slices(whole).batch(rows_per_element)
