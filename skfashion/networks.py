@@ -281,6 +281,7 @@ def build_cnn(
     dropout: float = 0.25,
     batch_normalization: bool = True,
     augment: bool = False,
+    shift_range: float = 0.05,
     l2: float = 0.0,
     seed: int = 0,
 ) -> keras.Model:
@@ -324,9 +325,12 @@ def build_cnn(
     batch_normalization : bool, default=True
         Normalise each convolution's output over the batch.
     augment : bool, default=False
-        Random shifts (up to 10% of each side) and horizontal flips of the
-        input images, applied in training only (Keras preprocessing layers,
-        seeded; identity at inference).
+        Random shifts (up to ``shift_range`` of each side) and horizontal
+        flips of the input images, applied in training only (Keras
+        preprocessing layers, seeded; identity at inference).
+    shift_range : float, default=0.05
+        With ``augment``, the largest shift, as a fraction of the height and
+        the width (``RandomTranslation``'s factors); 0 flips only.
     l2 : float, default=0.0
         Keras L2 factor on every kernel.
     seed : int, default=0
@@ -344,12 +348,20 @@ def build_cnn(
         keras.layers.Reshape((height, width, 1), name="image"),
     ]
     if augment:
-        layers += [
-            keras.layers.RandomTranslation(
-                0.1, 0.1, fill_mode="constant", seed=next_seed(), name="shift"
-            ),
-            keras.layers.RandomFlip("horizontal", seed=next_seed(), name="flip"),
-        ]
+        shift_seed, flip_seed = next_seed(), next_seed()
+        if shift_range > 0:
+            layers.append(
+                keras.layers.RandomTranslation(
+                    shift_range,
+                    shift_range,
+                    fill_mode="constant",
+                    seed=shift_seed,
+                    name="shift",
+                )
+            )
+        layers.append(
+            keras.layers.RandomFlip("horizontal", seed=flip_seed, name="flip")
+        )
     regularizer = keras.regularizers.L2(l2) if l2 else None
 
     def normalize_and_activate(suffix):

@@ -142,10 +142,15 @@ def _plain(value, name: str, owner: str):
 # Parameters added after files of this format were first written, with the
 # value that rebuilds the model such a file holds: CNNs saved before
 # `padding` existed (2026-11-26) had "valid" convolutions throughout; models
-# saved before `jit_compile` existed (2026-11-26) were trained without XLA.
+# saved before `jit_compile` existed (2026-11-26) were trained without XLA;
+# CNNs saved before `shift_range` existed (2026-11-26) shifted by up to 10%.
 _ADDED_PARAMS = {
     "FashionMLPClassifier": {"jit_compile": False},
-    "FashionCNNClassifier": {"padding": "valid", "jit_compile": False},
+    "FashionCNNClassifier": {
+        "padding": "valid",
+        "jit_compile": False,
+        "shift_range": 0.1,
+    },
 }
 
 

@@ -42,4 +42,19 @@ PRESETS: dict[str, dict] = {
         padding="same",
         hidden_layer_sizes=(512,),
     ),
+    # cnn-large with augmentation: random shifts of up to 5% of each side
+    # and horizontal flips, over 24 epochs. 0.9452, 0.9449, 0.9415, 0.9434
+    # test accuracy (seeds 0-3; Keras 3 on JAX on a GPU, the same
+    # distribution of shifts and flips), against cnn-large's 0.9419 in 16
+    # epochs without augmentation there; shifts of up to 10% reached
+    # 0.9385-0.9412 in 24-30 epochs. On 2 CPU cores: README, "Performance".
+    "cnn-augmented": dict(
+        model="cnn",
+        filters=((32, 32), (64, 64)),
+        padding="same",
+        hidden_layer_sizes=(512,),
+        augment=True,
+        shift_range=0.05,
+        epochs=24,
+    ),
 }

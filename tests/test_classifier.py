@@ -1057,6 +1057,33 @@ def test_cnn_augmentation_trains_only(scaled):
     )
 
 
+@pytest.mark.parametrize(
+    ("shift_range", "kinds"),
+    [(0.05, ["RandomTranslation", "RandomFlip"]), (0.0, ["RandomFlip"])],
+)
+def test_cnn_shift_range(rng, shift_range, kinds):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    params = dict(augment=True, shift_range=shift_range)
+    clf = FashionCNNClassifier(**{**CNN_FAST, **params}).fit(X, y)
+    layers = [layer for layer in clf.model_.layers if "Random" in type(layer).__name__]
+    assert [type(layer).__name__ for layer in layers] == kinds
+    if shift_range:
+        assert layers[0].height_factor == layers[0].width_factor == shift_range
+    # Without augment, shift_range changes nothing.
+    plain = FashionCNNClassifier(**{**CNN_FAST, "shift_range": 0.3}).fit(X, y)
+    assert not any("Random" in type(layer).__name__ for layer in plain.model_.layers)
+
+
+@pytest.mark.parametrize("shift_range", [-0.1, 1.0, "small"])
+def test_cnn_bad_shift_range_is_refused(rng, shift_range):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    clf = FashionCNNClassifier(
+        **{**CNN_FAST, "augment": True, "shift_range": shift_range}
+    )
+    with pytest.raises(ValueError, match=r"'shift_range' parameter .* in the range"):
+        clf.fit(X, y)
+
+
 def test_cnn_learns_real_fashion_mnist(fashion_train, fashion_test):
     from conftest import _stratified
 

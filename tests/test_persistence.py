@@ -412,18 +412,20 @@ def test_manifest_naming_code_is_refused(saved, tmp_path):
 
 
 def test_a_cnn_saved_before_padding_existed_loads(small_train, tmp_path):
-    """Files written before `padding` (2026-11-26) hold all-"valid" CNNs."""
+    """Files written before `padding` (2026-11-26) hold all-"valid" CNNs,
+    and those before `shift_range` shifted by up to 10% when augmenting."""
     X, y = small_train
-    old = make_fashion_pipeline("cnn", **CNN_FAST, padding="valid").fit(
-        X[:300], y[:300]
-    )
+    old = make_fashion_pipeline(
+        "cnn", **CNN_FAST, padding="valid", augment=True, shift_range=0.1
+    ).fit(X[:300], y[:300])
     path = save_model(old, tmp_path / "old.skf")
     manifest = read_manifest(path)
-    del manifest["steps"][1]["params"]["padding"]
-    del manifest["steps"][1]["params"]["jit_compile"]
+    for name in ("padding", "jit_compile", "shift_range"):
+        del manifest["steps"][1]["params"][name]
     loaded = load_model(_rewrite(path, tmp_path / "before.skf", manifest))
     assert loaded[-1].padding == "valid"
     assert loaded[-1].jit_compile is False  # they were trained without XLA
+    assert loaded[-1].shift_range == 0.1
     np.testing.assert_array_equal(
         loaded.predict_proba(X[:50]), old.predict_proba(X[:50])
     )
