@@ -96,6 +96,7 @@ _MODEL_PARAMS = {
     "validation_split": "validation_split",
     "early_stopping": "early_stopping",
     "augment": "augment",
+    "shift_range": "shift_range",
 }
 # The train command holds out this fraction unless told otherwise: its
 # history.png shows the validation curve. The estimators hold out nothing by
@@ -125,6 +126,8 @@ def _model_and_params(args, command_defaults=None) -> tuple[str, dict]:
             params[param] = value
     if params.get("augment") and model != "cnn":
         raise CLIError("--augment needs --model cnn (the MLP has no augmentation)")
+    if "shift_range" in params and not params.get("augment"):
+        raise CLIError("--shift-range needs --augment (it sets the augmentation)")
     return model, params
 
 
@@ -869,6 +872,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--augment", action="store_true", help="random shifts and flips (CNN only)"
+    )
+    p.add_argument(
+        "--shift-range",
+        type=_fraction,
+        help="with --augment, the largest shift as a fraction of each side "
+        "(0: flips only)",
     )
     p.add_argument(
         "--output-dir",

@@ -313,9 +313,11 @@ def test_bad_grid_value_fails_before_any_training(tmp_path, capsys):
 
 def test_train_a_cnn(tmp_path):
     args = ["train", "--model", "cnn", "--epochs", "1", "--max-samples", "600"]
-    assert main([*args, "--augment", "--output-dir", str(tmp_path), "--quiet"]) == 0
+    args += ["--augment", "--shift-range", "0.1"]
+    assert main([*args, "--output-dir", str(tmp_path), "--quiet"]) == 0
     clf = load_model(tmp_path / "model.skf")[-1]
     assert type(clf).__name__ == "FashionCNNClassifier" and clf.augment
+    assert clf.shift_range == 0.1
     # The CNN's own default, not the MLP's.
     assert clf.hidden_layer_sizes == FashionCNNClassifier().hidden_layer_sizes
     assert clf.hidden_layer_sizes != FashionMLPClassifier().hidden_layer_sizes
@@ -324,6 +326,16 @@ def test_train_a_cnn(tmp_path):
 def test_augment_needs_the_cnn(tmp_path, capsys):
     assert main(["train", "--augment", "--output-dir", str(tmp_path)]) == 1
     assert "--augment needs --model cnn" in capsys.readouterr().err
+
+
+def test_shift_range_needs_augment(tmp_path, capsys):
+    args = ["train", "--model", "cnn", "--output-dir", str(tmp_path)]
+    _fails([*args, "--shift-range", "0.1"], capsys, "--shift-range needs --augment")
+    with pytest.raises(SystemExit) as info:
+        main([*args, "--augment", "--shift-range", "1.5"])
+    assert info.value.code == 2  # argparse's usage error
+    assert "a fraction in [0, 1)" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
 
 
 def test_compare_lists_valid_model_names(tmp_path, capsys):
