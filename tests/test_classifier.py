@@ -670,6 +670,8 @@ def test_training_batches_cover_every_row_once(n, shuffle, per_element):
         orders = [e[0][1] for e in elements]
         batches = [e[0][0][o[o >= 0], 0] for e, o in zip(elements, orders, strict=True)]
     assert dataset.cardinality() == len(elements)
+    # tf.data's autotuning idled seconds per epoch (see _without_autotune).
+    assert dataset.options().autotune.enabled is False
     # Elements of per_element whole batches, then the rest of the whole
     # batches, then the short batch alone.
     whole, short = divmod(n, 32)
