@@ -1,6 +1,6 @@
 """skfashion against its peers, measured side by side in one run.
 
-    python benchmarks/run.py            # the full suite (2-2.5 hours on 2 cores)
+    python benchmarks/run.py            # the full suite (3-3.5 hours on 2 cores)
     python benchmarks/run.py --quick    # a smoke run on subsamples (about 3 min)
 
 Writes ``benchmarks/results/results[-quick].json`` and ``RESULTS[-quick].md``.

@@ -296,9 +296,9 @@ class FashionCNNClassifier(FashionClassifierBase):
         Random shifts (up to ``shift_range`` of the height and width) and
         horizontal flips of the training images, drawn anew each epoch from
         ``random_state``. Keras preprocessing layers inside the network:
-        active in training only, so prediction is unchanged. It pays in
-        long fits of large networks: the preset ``cnn-augmented`` (README,
-        "Performance"); in 12-16 epochs it measured no gain.
+        active in training only, so prediction is unchanged. It gained only
+        in long fits of a large network (the preset ``cnn-augmented``, 24
+        epochs; README, "Performance"); in 12-16 epochs it lowered accuracy.
     shift_range : float, default=0.05
         With ``augment=True``, the largest random shift as a fraction of the
         height and of the width (Keras' ``RandomTranslation`` factors; 0.05
