@@ -116,7 +116,21 @@ def test_second_train_with_force_replaces(tmp_path, capsys):
     assert len(list((tmp_path / "tensorboard").iterdir())) == 2  # one run each
 
 
-@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_preset_reaches_the_estimator_from_the_command_line():
+    from skfashion.cli import _model_and_params, build_parser
+
+    for name, preset in PRESETS.items():
+        args = build_parser().parse_args(["train", "--preset", name])
+        model, params = _model_and_params(args)
+        assert model == preset["model"]
+        assert {k: params[k] for k in preset if k != "model"} == {
+            k: v for k, v in preset.items() if k != "model"
+        }
+
+
+# One training per network (cnn-augmented is cnn-large's network; its
+# parameters are checked above): each CNN run predicts all 10,000 test images.
+@pytest.mark.parametrize("name", ["mlp-strong", "cnn-large"])
 def test_preset_from_the_command_line(tmp_path, name):
     args = ["train", "--preset", name, "--epochs", "1", "--max-samples", "300"]
     assert main([*args, "--output-dir", str(tmp_path), "-q"]) == 0
