@@ -46,7 +46,8 @@ nitpicky = False
 # building the docs never trains a full model; each page says so. ``make
 # docs-full`` sets SKFASHION_QUICK=0 for the full runs (not timed).
 os.environ.setdefault("SKFASHION_QUICK", "1")
-# TensorFlow's C++ start-up lines (absl, oneDNN) are not documentation.
+# TensorFlow's C++ log lines are not documentation (skfashion filters only
+# those it writes while it loads).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 _gallery_out = Path(__file__).parent / "_build" / "gallery_files"
 _gallery_out.mkdir(parents=True, exist_ok=True)

@@ -20,9 +20,7 @@ from numbers import Integral, Real
 from pathlib import Path
 from typing import NamedTuple
 
-import keras
 import numpy as np
-from scikeras.wrappers import KerasClassifier
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils import ClassifierTags, check_random_state, compute_sample_weight
@@ -35,7 +33,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._compat import limit_tf_threads
+from ._compat import KerasClassifier, keras, limit_tf_threads
 from ._tensorboard import TensorBoardLogger
 from .networks import _FashionNetwork
 from .preprocessing import _check_not_single

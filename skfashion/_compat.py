@@ -1,5 +1,10 @@
 """The one place that knows about SciKeras, scikit-learn and TensorFlow quirks.
 
+* TensorFlow writes INFO lines to file descriptor 2 while it loads (oneDNN's
+  notice on CPUs with AVX-512 or VNNI, the CPU-feature notice, absl's
+  preamble) before its logging honours ``TF_CPP_MIN_LOG_LEVEL``. Keras and
+  SciKeras are therefore imported here, once, with those lines filtered out;
+  every other module takes ``keras`` and ``KerasClassifier`` from here.
 * SciKeras 0.13.0 (its last release) predates scikit-learn 1.6's tags and
   crashes scikit-learn 1.6.x; skfashion overrides some of its private methods,
   so the exact version is pinned and checked here.
@@ -11,13 +16,79 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
 
-import scikeras
 import sklearn
 from sklearn.utils.fixes import parse_version
 
 SCIKERAS_VERSION = "0.13.0"
+
+# An INFO record in absl's format ("I0000 00:00:17.. 2420 port.cc:153] ...")
+# or TensorFlow's older one ("2026-01-30 22:44:42.456316: I tensorflow/...").
+_INFO_RECORD = re.compile(
+    rb"^(?:I\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w./-]+:\d+\]"
+    rb"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: I [\w./-]+:\d+\])"
+)
+_STARTUP_LINES = (
+    b"WARNING: All log messages before absl::InitializeLog() is called",
+    # The second line of cpu_feature_guard's INFO record.
+    b"To enable the following instructions:",
+)
+
+
+def _drop_startup_lines(data: bytes) -> bytes:
+    """Return ``data`` without TensorFlow's INFO start-up lines."""
+    kept = [
+        line
+        for line in data.splitlines(keepends=True)
+        if not (_INFO_RECORD.match(line) or line.startswith(_STARTUP_LINES))
+    ]
+    return b"".join(kept)
+
+
+@contextlib.contextmanager
+def _startup_lines_filtered() -> Iterator[None]:
+    """Hold file descriptor 2 in a file; give back all but the start-up lines.
+
+    Warnings and errors (TensorFlow's W/E/F records, Python's own) are written
+    back unchanged. ``TF_CPP_MIN_LOG_LEVEL=0`` asks for TensorFlow's INFO
+    lines, so they are then left alone.
+    """
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL") == "0":
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no usable stderr: nothing to hide
+        yield
+        return
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            kept = _drop_startup_lines(held.read())
+            if kept:
+                os.write(2, kept)
+
+
+with _startup_lines_filtered():
+    import keras
+    import scikeras
+    from scikeras.wrappers import KerasClassifier
+
+__all__ = ["KerasClassifier", "keras", "limit_tf_threads"]
 
 if scikeras.__version__ != SCIKERAS_VERSION:  # pragma: no cover - install guard
     raise ImportError(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keras
+from ._compat import keras
 
 
 class TensorBoardLogger(keras.callbacks.Callback):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
-import keras
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import FashionClassifierBase
+from ._compat import keras
 from .networks import build_cnn, build_mlp, check_layer_sizes
 from .preprocessing import ImageScaler
 

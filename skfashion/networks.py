@@ -15,8 +15,9 @@ import math
 from collections.abc import Callable, Sequence
 from numbers import Integral
 
-import keras
 import numpy as np
+
+from ._compat import keras
 
 __all__ = [
     "build_cnn",

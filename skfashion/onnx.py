@@ -300,9 +300,8 @@ def _scale(graph: _Graph, x: str, max_value) -> str:
 
 
 def _metadata(clf, classes, onnx) -> dict[str, str]:
-    import keras
-
     from . import __version__
+    from ._compat import keras
 
     return {
         "classes": json.dumps(classes.tolist()),

@@ -78,11 +78,11 @@ class ModelVersionWarning(UserWarning):
 
 
 def _versions() -> dict[str, str]:
-    import keras
     import sklearn
     import tensorflow as tf
 
     from . import __version__
+    from ._compat import keras
 
     return {
         "skfashion": __version__,
@@ -697,7 +697,7 @@ def export_keras(estimator, path: str | os.PathLike) -> Path:
     path : pathlib.Path
         The path written.
     """
-    import keras
+    from ._compat import keras
 
     final = _final_estimator(estimator)
     check_is_fitted(final)

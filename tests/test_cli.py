@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import time
@@ -170,6 +171,46 @@ def test_version(capsys):
         main(["--version"])
     assert info.value.code == 0
     assert capsys.readouterr().out.strip() == f"skfashion {__version__}"
+
+
+_EVERY_COMMAND = """
+import sys
+from skfashion.cli import main
+
+out = sys.argv[1]
+model = out + "/model.skf"
+small = ["--epochs", "1", "--max-samples", "200"]
+for argv in (
+    ["train", *small, "--hidden-layer-sizes", "8", "--output-dir", out],
+    ["evaluate", model],
+    ["predict", model, "--test-index", "0"],
+    ["verify", model],
+    ["export", model, out + "/model.onnx"],
+    ["predict", out + "/model.onnx", "--test-index", "0"],
+    ["compare", *small, "--cv", "2", "--models", "skfashion-mlp", "LogisticRegression"]
+    + ["--output-dir", out],
+    ["tune", *small, "--cv", "2", "--grid", '{"clf__hidden_layer_sizes": [[8]]}']
+    + ["--output-dir", out],
+):
+    assert main([*argv, "--quiet"]) == 0, argv
+"""
+
+
+# oneDNN on prints its notice on any x86 CPU; off is what AVX2-only CPUs get.
+@pytest.mark.parametrize("onednn", ["1", "0"])
+def test_no_tensorflow_lines_from_any_command(tmp_path, onednn):
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env["TF_ENABLE_ONEDNN_OPTS"] = onednn
+    for argv in (
+        ["-m", "skfashion", "train", "--help"],  # reads the estimators' defaults
+        ["-c", _EVERY_COMMAND, str(tmp_path)],
+    ):
+        out = subprocess.run(
+            [sys.executable, *argv], capture_output=True, text=True, env=env
+        )
+        assert out.returncode == 0, out.stderr[-3000:]
+        assert out.stderr == "", argv[:3]
+    assert (tmp_path / "model.onnx").is_file() and (tmp_path / "compare.md").is_file()
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
