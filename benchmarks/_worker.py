@@ -124,7 +124,7 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
     import keras
 
     from skfashion import FashionCNNClassifier
-    from skfashion._base import _cosine
+    from skfashion._callbacks import cosine
     from skfashion.networks import build_cnn
 
     defaults = FashionCNNClassifier().get_params()
@@ -141,7 +141,7 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
     )
     schedule = []
     if defaults["learning_rate"] == "cosine":
-        lr = _cosine(defaults["optimizer__learning_rate"], args.epochs)
+        lr = cosine(defaults["optimizer__learning_rate"], args.epochs)
         schedule.append(keras.callbacks.LearningRateScheduler(lr))
     return _fit_raw(
         model,

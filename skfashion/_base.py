@@ -1,28 +1,21 @@
 """What every skfashion classifier shares, on top of SciKeras' KerasClassifier.
 
-The scikit-learn protocol (parameters, tags, validation, fit, partial_fit,
-predict, score), seeds, the stratified validation split, the tf.data input
-pipeline, callbacks and TensorBoard, and the fast predict path. A concrete
-estimator adds its own parameters, its docstring and ``_build_network``.
+The scikit-learn protocol: parameters, tags, validation, fit, partial_fit,
+predict and score, and the seeds of a fit. The input pipeline lives in
+``_data``, the predict path in ``_inference``, callbacks in ``_callbacks``.
+A concrete estimator adds its own parameters, its docstring and
+``_build_network``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import math
 import os
-import time
-import uuid
-import warnings
-import weakref
 from numbers import Integral, Real
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.utils import ClassifierTags, check_random_state, compute_sample_weight
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -33,26 +26,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _callbacks, _data, _inference
 from ._compat import KerasClassifier, keras, limit_tf_threads
-from ._tensorboard import TensorBoardLogger
-from .networks import _FashionNetwork
 from .preprocessing import _check_not_single
-
-# Rows per forward pass in predict and validation: as many as keep the widest
-# layer's activations within this many bytes (the default CNN: 328 rows x 28
-# x 28 x 16 floats; 8192 rows of an earlier CNN took 0.9 GB more peak memory
-# than raw Keras), at most 2048 (the MLP: 2048 x 512 floats; its 8192-row
-# calls, copies of the input rows and every layer's output, left 76 MB more
-# in the process after a score on 10,000 images, for a predict ~20% faster).
-_ACTIVATION_BYTES = 16 * 2**20
-_MAX_ROWS = 2048
-# Every forward pass runs blocks of exactly this many rows (see _forward).
-_ROW_BLOCK = 24
-# Each network's traced inference function and rows per call, built on first
-# predict. Kept outside the estimator: predict must not change the
-# estimator's __dict__, and the function is not picklable. Entries go when
-# their network does.
-_PREDICT_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class _Seeds(NamedTuple):
@@ -387,10 +363,6 @@ class FashionClassifierBase(KerasClassifier):
     def _build_network(self, seed: int) -> keras.Model:
         raise NotImplementedError  # pragma: no cover - each estimator defines it
 
-    def _build_keras_model(self) -> keras.Model:
-        # SciKeras' hook; our _initialize passes the seed explicitly instead.
-        return self._compile(self._build_network(_seeds(self.random_state).network))
-
     def _train_steps(self, n_samples: int, epochs: int) -> int:
         """About how many training steps a fit of ``epochs`` epochs on
         ``n_samples`` rows runs (the hold-out left out)."""
@@ -428,10 +400,8 @@ class FashionClassifierBase(KerasClassifier):
             optimizer=optimizer,
             loss="categorical_crossentropy",
             metrics=["accuracy"],
-            # A _FashionNetwork runs steps_per_execution batches per step (_train).
-            steps_per_execution=(
-                1 if isinstance(model, _FashionNetwork) else self.steps_per_execution
-            ),
+            # The network's own step runs steps_per_execution batches (_train).
+            steps_per_execution=1,
             jit_compile=self._jit_compile(n_steps),
         )
         return model
@@ -482,42 +452,12 @@ class FashionClassifierBase(KerasClassifier):
             return X, y, None
         return X[keep], y[keep], sample_weight[keep]
 
-    @property
-    def target_encoder(self):
-        """One-hot encoder of the labels (SciKeras' hook)."""
-        return _OneHotLabels()
-
-    def _initialize_callbacks(self):
-        # Callbacks are assembled per fit in _callbacks.
-        self._fit_callbacks = []
-        self._predict_callbacks = []
-
     def _validation_fraction(self) -> float:
         """The share of rows held out: ``validation_split``, or 10% (as
         MLPClassifier) when ``early_stopping`` needs a hold-out and it is 0."""
         if self.early_stopping and self.validation_split == 0:
             return 0.1
         return self.validation_split
-
-    def _split_validation(self, Y, seed):
-        """Indices of the training rows and of the hold-out (None if none).
-
-        Stratified by class and seeded; indices rather than copies, so the
-        training data stays one array in memory.
-        """
-        fraction = self._validation_fraction()
-        indices = np.arange(len(Y))
-        if fraction == 0:
-            return indices, None
-        try:
-            train, val = train_test_split(
-                indices, test_size=fraction, random_state=seed, stratify=Y.argmax(1)
-            )
-        except ValueError:  # a class too small to stratify: split plainly
-            train, val = train_test_split(
-                indices, test_size=fraction, random_state=seed
-            )
-        return train, val
 
     def _callbacks(self, has_validation: bool):
         callbacks = []
@@ -535,7 +475,7 @@ class FashionClassifierBase(KerasClassifier):
         if self.learning_rate == "cosine":
             callbacks.append(
                 keras.callbacks.LearningRateScheduler(
-                    _cosine(float(self.optimizer__learning_rate), self.epochs)
+                    _callbacks.cosine(float(self.optimizer__learning_rate), self.epochs)
                 )
             )
         if self.early_stopping:
@@ -549,15 +489,12 @@ class FashionClassifierBase(KerasClassifier):
             )
         self.tensorboard_run_dir_ = None
         if self.tensorboard_log_dir is not None:
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            run = f"run-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            run_dir = Path(self.tensorboard_log_dir) / run
+            run_dir = _callbacks.run_dir(self.tensorboard_log_dir)
             self.tensorboard_run_dir_ = str(run_dir)
+            graph = _inference.predictor(self.model_, self.n_features_in_)[0].graph
             callbacks.append(
-                TensorBoardLogger(
-                    run_dir,
-                    graph=self._predictor()[0].graph,
-                    histogram_freq=self.tensorboard_histogram_freq,
+                _callbacks.TensorBoardLogger(
+                    run_dir, graph=graph, histogram_freq=self.tensorboard_histogram_freq
                 )
             )
         return callbacks
@@ -565,27 +502,26 @@ class FashionClassifierBase(KerasClassifier):
     def _train(self, X, Y, sample_weight, *, seeds, epochs, initial_epoch):
         import tensorflow as tf
 
-        train_idx, val_idx = self._split_validation(Y, seeds.split)
+        train_idx, val_idx = _data.split_validation(
+            Y, self._validation_fraction(), seeds.split
+        )
         tensors = [X, Y] if sample_weight is None else [X, Y, sample_weight]
         tensors = tuple(tf.constant(t) for t in tensors)
-        batches_per_element = None  # a model of an older version: Keras' own step
-        if isinstance(self.model_, _FashionNetwork):
-            self.model_.loop_over_batches(self.batch_size, X[:1], Y[:1])
-            batches_per_element = self.steps_per_execution
-        dataset, order_callbacks = _training_dataset(
+        self.model_.loop_over_batches(self.batch_size, X[:1], Y[:1])
+        dataset, order_callbacks = _data.training_dataset(
             tensors,
             train_idx,
             self.batch_size,
             shuffle=self.shuffle,
             seed=seeds.shuffle,
-            batches_per_element=batches_per_element,
+            batches_per_element=self.steps_per_execution,
         )
         validation = None
         if val_idx is not None:
-            validation = _batches(
-                tensors, tf.constant(val_idx), _rows_per_call(self.model_)
+            validation = _data.batches(
+                tensors, tf.constant(val_idx), _inference.rows_per_call(self.model_)
             )
-        with _quiet_tensorflow():
+        with _callbacks.quiet_tensorflow():
             hist = self.model_.fit(
                 dataset,
                 epochs=initial_epoch + epochs,
@@ -609,24 +545,7 @@ class FashionClassifierBase(KerasClassifier):
             )
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
-        predict_fn, rows = self._predictor()
-        outputs = [
-            _forward(predict_fn, X[i : i + rows]) for i in range(0, len(X), rows)
-        ]
-        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
-
-    def _predictor(self):
-        """The network's traced inference function and its rows per call.
-
-        Made once per network: both stay off the per-call path of predict.
-        """
-        predictor = _PREDICT_FUNCTIONS.get(self.model_)
-        if predictor is None:
-            with _quiet_tensorflow():
-                function = _make_predict_fn(self.model_, self.n_features_in_)
-            predictor = (function, _rows_per_call(self.model_))
-            _PREDICT_FUNCTIONS[self.model_] = predictor
-        return predictor
+        return _inference.predict_rows(self.model_, X)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per class of ``classes_``.
@@ -695,209 +614,3 @@ class FashionClassifierBase(KerasClassifier):
         from sklearn.metrics import accuracy_score
 
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
-
-
-class _RetracingFilter(logging.Filter):
-    def filter(self, record):
-        return "triggered tf.function retracing" not in record.getMessage()
-
-
-@contextlib.contextmanager
-def _quiet_tensorflow():
-    """Silence two messages that are TensorFlow's and Keras' own, and wrong here.
-
-    - "N out of the last N calls to <function ...> triggered tf.function
-      retracing": every fit builds a new network, hence new traced functions,
-      as any search or cross-validation must; nothing is retraced needlessly.
-    - NumPy 2's DeprecationWarning that TensorFlow's ``__array__`` takes no
-      ``copy`` argument, raised inside Keras' learning-rate callbacks.
-
-    Only these two, and only while skfashion trains or traces: every other
-    warning and log line passes.
-    """
-    logger = logging.getLogger("tensorflow")
-    retracing = _RetracingFilter()
-    logger.addFilter(retracing)
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings(
-                "ignore",
-                message="__array__ implementation doesn't accept a copy keyword",
-                category=DeprecationWarning,
-            )
-            yield
-    finally:
-        logger.removeFilter(retracing)
-
-
-def _rows_per_call(model) -> int:
-    """Rows per forward pass: the widest activations within _ACTIVATION_BYTES.
-
-    A multiple of ``_ROW_BLOCK``, so that every row's numbers stay those it
-    gets alone (see ``_forward``).
-    """
-    widest = max(math.prod(layer.output.shape[1:]) for layer in model.layers)
-    rows = min(_MAX_ROWS, _ACTIVATION_BYTES // (4 * widest))
-    return max(_ROW_BLOCK, rows // _ROW_BLOCK * _ROW_BLOCK)
-
-
-def _forward(predict_fn, X):
-    """One compiled forward pass, with each row's numbers independent of the batch.
-
-    CPU matrix and convolution kernels round a row differently depending on
-    how many rows share the call and where the row sits (measured on AMD
-    EPYC, 2026-11-26: rows 6 and 7 of 8-row calls, 30 and 31 of 32-row ones,
-    and 61 of the first 100 rows of 120-row calls of a small MLP differ in
-    the last bits from the same rows alone). ``predict_fn`` runs blocks of
-    exactly ``_ROW_BLOCK`` rows, in which every position gave the same
-    numbers (24 rows; the MLPs and the CNN measured), and the rows are
-    padded with zero rows to whole blocks: one image gives bit for bit what
-    it gives in any batch, and predictions do not depend on the order of
-    the samples.
-    """
-    import tensorflow as tf
-
-    n = len(X)
-    padded = -(-n // _ROW_BLOCK) * _ROW_BLOCK
-    if padded != n:
-        X = np.concatenate([X, np.zeros((padded - n, X.shape[1]), X.dtype)])
-    return predict_fn(tf.constant(X)).numpy()[:n]
-
-
-def _make_predict_fn(model, n_features):
-    """The network's inference call as one traced, concrete function.
-
-    ``Model.predict`` sets up a data pipeline on every call (about 45 ms for
-    one image), ``predict_on_batch`` still costs about 0.7 ms; calling the
-    concrete function of a ``tf.function`` traced once for any batch size
-    about 0.5 ms. The numbers are the same: the same layers with
-    ``training=False``.
-    """
-    import tensorflow as tf
-
-    model_ref = weakref.ref(model)  # the cache must not keep the model alive
-
-    def block(x):
-        return model_ref()(x, training=False)
-
-    def blockwise(x):  # rows: a whole number of blocks (see _forward)
-        def loop():
-            out = tf.map_fn(block, tf.reshape(x, [-1, _ROW_BLOCK, n_features]))
-            return tf.reshape(out, [tf.shape(x)[0], -1])
-
-        # One block (one image) without the loop's overhead: the same kernels.
-        return tf.cond(tf.shape(x)[0] == _ROW_BLOCK, lambda: block(x), loop)
-
-    function = tf.function(
-        blockwise, input_signature=[tf.TensorSpec([None, n_features], tf.float32)]
-    )
-    return function.get_concrete_function()
-
-
-def _cosine(initial: float, epochs: int):
-    """Cosine annealing per epoch: ``initial`` at epoch 0, near 0 at the last.
-
-    Epochs past ``epochs`` (more ``partial_fit`` calls) keep the last rate.
-    """
-
-    def rate(epoch, current=None):
-        epoch = min(epoch, epochs - 1)
-        return initial * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
-
-    return rate
-
-
-def _batches(tensors, indices, batch_size):
-    """Batches of the rows ``indices`` of ``tensors``, gathered on the fly."""
-    import tensorflow as tf
-
-    ds = tf.data.Dataset.from_tensor_slices(indices).batch(batch_size)
-    return _without_autotune(
-        ds.map(lambda idx: tuple(tf.gather(t, idx) for t in tensors))
-    )
-
-
-def _without_autotune(dataset):
-    """``dataset`` with tf.data's autotuning off.
-
-    With it on, the process sat idle (no CPU) for seconds when Keras
-    replaced an epoch's iterator: 2.8-6.8 s at the start of half the epochs
-    of a 12,000-image CNN fit (0.02-0.07 s without), and 11-17 s after the
-    last epoch of a 20,000-image one, in 3 fits of 4 (0 without); prefetch
-    depth changed nothing (README, "Performance"). Each element is a few
-    index vectors, gathered inside the training step, so there is nothing
-    to tune.
-    """
-    import tensorflow as tf
-
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return dataset.with_options(options)
-
-
-def _training_dataset(
-    tensors, indices, batch_size, *, shuffle, seed, batches_per_element=None
-):
-    """The training data of one epoch, and the callback that orders it.
-
-    With ``batches_per_element`` None, each element is one batch of the rows
-    of ``tensors`` (Keras' own training step); otherwise each element is
-    :meth:`_FashionNetwork.element`: the tensors themselves and the indices
-    of ``batches_per_element`` consecutive batches (fewer in the epoch's
-    last whole-batch element, padded with -1 to the same length). Either
-    way a last batch of fewer rows comes alone. Each epoch's order is a
-    stateless permutation of ``indices`` keyed by (seed, epoch number),
-    which the callback sets as each epoch begins: it depends on no global
-    seed (TensorFlow's ``Dataset.shuffle`` mixes its op seed with
-    ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets the same
-    order as ``fit``'s. The data is never copied.
-    """
-    import tensorflow as tf
-
-    n_whole = len(indices) // batch_size * batch_size
-    rows_per_element = batch_size * (batches_per_element or 1)
-
-    def elements(order):
-        if batches_per_element is None:
-            return _batches(tensors, order, batch_size)
-        # The last whole-batch element is padded with -1 (no row) to the
-        # others' length: XLA compiles the step once per element shape, and
-        # a second compilation kept 47 MB (README, "Performance").
-        padding = -n_whole % rows_per_element
-        whole = tf.pad(order[:n_whole], [[0, padding]], constant_values=-1)
-        ds = tf.data.Dataset.from_tensor_slices(whole).batch(rows_per_element)
-        if n_whole < len(indices):
-            ds = ds.concatenate(tf.data.Dataset.from_tensors(order[n_whole:]))
-        return ds.map(lambda idx: _FashionNetwork.element(tensors, idx))
-
-    order = tf.constant(indices)
-    if not shuffle:
-        return _without_autotune(elements(order).prefetch(2)), []
-    epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
-    key = tf.constant(seed, tf.int64)
-
-    def permute(_):
-        shuffled = tf.random.experimental.stateless_shuffle(
-            tf.range(len(indices)), seed=tf.stack([key, epoch.read_value()])
-        )
-        return tf.gather(order, shuffled)
-
-    n_elements = -(-n_whole // rows_per_element) + (n_whole < len(indices))
-    ds = tf.data.Dataset.range(1).map(permute).flat_map(elements)
-    ds = ds.apply(tf.data.experimental.assert_cardinality(n_elements))
-    return _without_autotune(ds.prefetch(2)), [_EpochOrder(epoch)]
-
-
-class _EpochOrder(keras.callbacks.Callback):
-    """Tells the input pipeline which epoch begins (see ``_training_dataset``).
-
-    Keras creates the epoch's iterator after ``on_epoch_begin``, so the
-    permutation is drawn with the right epoch number.
-    """
-
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch.assign(epoch)

@@ -28,6 +28,7 @@ from skfashion import (
     make_fashion_pipeline,
 )
 from skfashion._base import _seeds
+from skfashion._data import split_validation
 
 FAST = dict(hidden_layer_sizes=(32,), epochs=3, batch_size=64, random_state=0)
 
@@ -146,14 +147,14 @@ def test_predict_proba_columns_follow_classes(fitted, scaled):
 
 
 def test_predict_over_several_calls_equals_rows_alone(fitted, scaled):
-    # predict passes at most _MAX_ROWS rows per call (peak memory); rows of a
+    # predict passes at most MAX_ROWS rows per call (peak memory); rows of a
     # second call give what they give alone.
-    from skfashion._base import _MAX_ROWS, _ROW_BLOCK
+    from skfashion._inference import MAX_ROWS, ROW_BLOCK, rows_per_call
 
     _, _, X_test, _ = scaled
-    rows = fitted._predictor()[1]
+    rows = rows_per_call(fitted.model_)
     # A small network: the cap (whole blocks of rows), not the activations.
-    assert _MAX_ROWS - _ROW_BLOCK < rows <= _MAX_ROWS and rows % _ROW_BLOCK == 0
+    assert MAX_ROWS - ROW_BLOCK < rows <= MAX_ROWS and rows % ROW_BLOCK == 0
     X = np.resize(X_test, (rows + 5, X_test.shape[1]))
     proba = fitted.predict_proba(X)
     assert proba.shape == (rows + 5, 10)
@@ -244,7 +245,7 @@ def test_validation_split_is_stratified_and_reported(scaled):
     clf = FashionMLPClassifier(**FAST, validation_split=0.2).fit(X, y)
     assert set(clf.history_) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(clf.history_["val_loss"]) == 3
-    train, val = clf._split_validation(np.eye(10)[y], seed=0)
+    train, val = split_validation(np.eye(10)[y], clf._validation_fraction(), seed=0)
     assert np.bincount(y[val]).tolist() == [40] * 10
     assert len(train) == 1600
     assert np.intersect1d(train, val).size == 0
@@ -266,7 +267,8 @@ def test_early_stopping_stops_and_restores_best(scaled):
     assert clf.n_iter_ == best + 1 + 2  # patience epochs after the best
     assert len(clf.history_["val_loss"]) == clf.n_iter_
     # The restored weights score the best accuracy on the same hold-out.
-    _, val = clf._split_validation(np.eye(10)[y], _seeds(clf.random_state).split)
+    seed = _seeds(clf.random_state).split
+    _, val = split_validation(np.eye(10)[y], clf._validation_fraction(), seed)
     restored = np.mean(clf.predict(X[val]) == y[val])
     assert restored == pytest.approx(max(val_accuracy), abs=1e-6)
 
@@ -650,11 +652,11 @@ def test_steps_per_execution_changes_speed_not_results(scaled):
 def test_training_batches_cover_every_row_once(n, shuffle, per_element):
     import tensorflow as tf
 
-    from skfashion._base import _training_dataset
+    from skfashion._data import training_dataset
 
     rows = np.arange(n, dtype="float32")[:, None]  # each row holds its number
     indices = np.arange(n)[::-1].copy()
-    dataset, _ = _training_dataset(
+    dataset, _ = training_dataset(
         (tf.constant(rows),),
         indices,
         32,
@@ -670,7 +672,7 @@ def test_training_batches_cover_every_row_once(n, shuffle, per_element):
         orders = [e[0][1] for e in elements]
         batches = [e[0][0][o[o >= 0], 0] for e, o in zip(elements, orders, strict=True)]
     assert dataset.cardinality() == len(elements)
-    # tf.data's autotuning idled seconds per epoch (see _without_autotune).
+    # tf.data's autotuning idled seconds per epoch (see skfashion._data).
     assert dataset.options().autotune.enabled is False
     # Elements of per_element whole batches, then the rest of the whole
     # batches, then the short batch alone.
@@ -696,7 +698,7 @@ def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
     # loop; Keras' own step (without loop_over_batches) one call each.
     import tensorflow as tf
 
-    from skfashion._base import _training_dataset
+    from skfashion._data import training_dataset
     from skfashion.networks import build_mlp
 
     rng = np.random.default_rng(0)
@@ -716,7 +718,7 @@ def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
         )
         if per_element:
             net.loop_over_batches(16, X[:1], Y[:1])
-        data, callbacks = _training_dataset(
+        data, callbacks = training_dataset(
             tensors,
             np.arange(203),
             16,
@@ -1102,30 +1104,6 @@ def test_make_fashion_pipeline_names_its_network():
         ValueError, match=r"model='resnet' is not one of \['cnn', 'mlp'\]"
     ):
         make_fashion_pipeline("resnet")
-
-
-def test_network_pickled_by_an_older_version_trains_batch_by_batch(scaled):
-    # Files pickled before _FashionNetwork hold a plain Sequential compiled
-    # with Keras' steps_per_execution: partial_fit gives it one batch of rows
-    # per element (Keras' own step), never an element of indices.
-    import keras
-
-    X, y = scaled[0][:200], scaled[1][:200]
-    clf = FashionMLPClassifier(**FAST).fit(X, y)
-    old = keras.Sequential.from_config(clf.model_.get_config())
-    old.set_weights(clf.model_.get_weights())
-    old.compile(
-        optimizer="adam",
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-        steps_per_execution=4,
-    )
-    clf.model_ = old
-    before = clf.predict_proba(X[:20])
-    clf.partial_fit(X, y)
-    assert type(clf.model_) is keras.Sequential
-    assert int(old.optimizer.iterations) == -(-200 // 64)  # one epoch's batches
-    assert not np.array_equal(clf.predict_proba(X[:20]), before)
 
 
 def test_fitted_network_still_fits_rows_with_keras_fit(scaled):

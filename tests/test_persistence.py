@@ -343,7 +343,7 @@ def test_compare_models_sees_callbacks_as_data(small_train, tmp_path):
 def test_keras_export(pipeline, small_test, tmp_path):
     import keras
 
-    from skfashion._base import _ROW_BLOCK
+    from skfashion._inference import ROW_BLOCK
 
     X_test, _ = small_test
     path = export_keras(pipeline, tmp_path / "net.keras")
@@ -356,11 +356,11 @@ def test_keras_export(pipeline, small_test, tmp_path):
     assert net.optimizer.iterations.numpy() == 2 * -(-1000 // 64)  # its state
     scaled = pipeline.named_steps["scale"].transform(X_test)
     expected = pipeline.predict_proba(X_test)
-    # skfashion predicts in blocks of _ROW_BLOCK rows (a row's numbers then
+    # skfashion predicts in blocks of ROW_BLOCK rows (a row's numbers then
     # do not depend on the batch): bit for bit on one such block; a call on
     # the whole batch rounds some rows differently in the last bits.
-    block = scaled[:_ROW_BLOCK]
-    np.testing.assert_array_equal(net.predict_on_batch(block), expected[:_ROW_BLOCK])
+    block = scaled[:ROW_BLOCK]
+    np.testing.assert_array_equal(net.predict_on_batch(block), expected[:ROW_BLOCK])
     np.testing.assert_allclose(net.predict_on_batch(scaled), expected, atol=1e-6)
     with pytest.raises(ValueError, match=r"needs a '\.keras' file name"):
         export_keras(pipeline, tmp_path / "net.h5")

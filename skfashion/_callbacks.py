@@ -1,0 +1,140 @@
+"""Callbacks of a fit: the learning-rate schedule, TensorBoard, quiet tracing.
+
+TensorBoard: Keras' own ``TensorBoard`` callback writes its scalars as TF2
+tensor summaries, which ``EventAccumulator.Scalars()`` (TensorBoard's
+documented reader) does not list, does not write the graph of a Keras 3
+model, and reads the learning rate through a NumPy conversion that warns
+under NumPy 2. :class:`TensorBoardLogger` keeps its layout (``train/`` and
+``validation/`` runs, tags ``epoch_loss``, ``epoch_accuracy``,
+``epoch_learning_rate``) and writes every epoch's metrics as classic scalar
+values (``simple_value``), the inference graph, and weight histograms.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+from ._compat import keras
+
+
+def cosine(initial: float, epochs: int):
+    """Cosine annealing per epoch: ``initial`` at epoch 0, near 0 at the last.
+
+    Epochs past ``epochs`` (more ``partial_fit`` calls) keep the last rate.
+    """
+
+    def rate(epoch, current=None):
+        epoch = min(epoch, epochs - 1)
+        return initial * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
+
+    return rate
+
+
+def run_dir(log_dir) -> Path:
+    """A new TensorBoard run folder under ``log_dir``, unique per fit."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return Path(log_dir) / f"run-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+class TensorBoardLogger(keras.callbacks.Callback):
+    """Write one fit's TensorBoard logs under ``run_dir``.
+
+    Parameters
+    ----------
+    run_dir : path-like
+        The run's directory; ``train/`` and ``validation/`` go inside.
+    graph : tf.Graph
+        The network's inference graph (a traced concrete function's).
+    histogram_freq : int
+        Write weight histograms every this many epochs (0: never).
+    """
+
+    def __init__(self, run_dir, graph, histogram_freq: int = 0):
+        super().__init__()
+        self.run_dir = Path(run_dir)
+        self.graph = graph
+        self.histogram_freq = histogram_freq
+
+    def on_train_begin(self, logs=None):
+        import tensorflow as tf
+
+        self._writers = {
+            part: tf.summary.create_file_writer(str(self.run_dir / part))
+            for part in ("train", "validation")
+        }
+        with self._writers["train"].as_default():
+            tf.summary.graph(self.graph)
+
+    def on_epoch_end(self, epoch, logs=None):
+        import tensorflow as tf
+
+        values = {"train": {}, "validation": {}}
+        for name, value in (logs or {}).items():
+            if name.startswith("val_"):
+                values["validation"][name[4:]] = value
+            else:
+                values["train"][name] = value
+        values["train"]["learning_rate"] = self.model.optimizer.learning_rate.numpy()
+        for part, scalars in values.items():
+            if not scalars:
+                continue
+            summary = tf.compat.v1.Summary(
+                value=[
+                    tf.compat.v1.Summary.Value(tag=f"epoch_{k}", simple_value=float(v))
+                    for k, v in scalars.items()
+                ]
+            )
+            with self._writers[part].as_default():
+                tf.summary.experimental.write_raw_pb(
+                    summary.SerializeToString(), step=epoch
+                )
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            with self._writers["train"].as_default():
+                for weight in self.model.weights:
+                    tf.summary.histogram(weight.path, weight.value, step=epoch)
+        for writer in self._writers.values():
+            writer.flush()
+
+    def on_train_end(self, logs=None):
+        for writer in self._writers.values():
+            writer.close()
+
+
+class _RetracingFilter(logging.Filter):
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def quiet_tensorflow():
+    """Silence two messages that are TensorFlow's and Keras' own, and wrong here.
+
+    - "N out of the last N calls to <function ...> triggered tf.function
+      retracing": every fit builds a new network, hence new traced functions,
+      as any search or cross-validation must; nothing is retraced needlessly.
+    - NumPy 2's DeprecationWarning that TensorFlow's ``__array__`` takes no
+      ``copy`` argument, raised inside Keras' learning-rate callbacks.
+
+    Only these two, and only while skfashion trains or traces: every other
+    warning and log line passes.
+    """
+    logger = logging.getLogger("tensorflow")
+    retracing = _RetracingFilter()
+    logger.addFilter(retracing)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore",
+                message="__array__ implementation doesn't accept a copy keyword",
+                category=DeprecationWarning,
+            )
+            yield
+    finally:
+        logger.removeFilter(retracing)

@@ -1,0 +1,93 @@
+"""The predict path: one traced forward pass per network, in blocks of rows.
+
+A row's numbers must not depend on the batch it comes in (scikit-learn's
+sample-order and subset invariance checks; one image gives what it gives in
+any batch). CPU matrix and convolution kernels round a row differently with
+the number of rows in the call and the row's place in it, so every forward
+pass runs blocks of exactly ``ROW_BLOCK`` rows, a size at which every
+position gives the same numbers (see docs/decisions: bit-for-bit predict).
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+
+import numpy as np
+
+from ._callbacks import quiet_tensorflow
+
+# Rows per forward pass: as many as keep the widest layer's activations within
+# this many bytes, at most MAX_ROWS (see docs/decisions: predict memory).
+ACTIVATION_BYTES = 16 * 2**20
+MAX_ROWS = 2048
+ROW_BLOCK = 24
+# Each network's traced function and rows per call, made on its first predict.
+# Kept outside the estimator: predict must not change the estimator's __dict__,
+# and the function is not picklable. Entries go when their network does.
+_PREDICTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def rows_per_call(model) -> int:
+    """Rows per forward pass: a multiple of ``ROW_BLOCK`` within the budget."""
+    widest = max(math.prod(layer.output.shape[1:]) for layer in model.layers)
+    rows = min(MAX_ROWS, ACTIVATION_BYTES // (4 * widest))
+    return max(ROW_BLOCK, rows // ROW_BLOCK * ROW_BLOCK)
+
+
+def predictor(model, n_features: int):
+    """``model``'s traced inference function and its rows per call (cached)."""
+    entry = _PREDICTORS.get(model)
+    if entry is None:
+        with quiet_tensorflow():
+            function = _make_predict_fn(model, n_features)
+        entry = (function, rows_per_call(model))
+        _PREDICTORS[model] = entry
+    return entry
+
+
+def predict_rows(model, X: np.ndarray) -> np.ndarray:
+    """The network's outputs for the float32 rows ``X``, batch-invariant."""
+    function, rows = predictor(model, X.shape[1])
+    outputs = [_forward(function, X[i : i + rows]) for i in range(0, len(X), rows)]
+    return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+
+
+def _forward(function, X):
+    """One call of ``function`` on ``X`` padded with zero rows to whole blocks."""
+    import tensorflow as tf
+
+    n = len(X)
+    padded = -(-n // ROW_BLOCK) * ROW_BLOCK
+    if padded != n:
+        X = np.concatenate([X, np.zeros((padded - n, X.shape[1]), X.dtype)])
+    return function(tf.constant(X)).numpy()[:n]
+
+
+def _make_predict_fn(model, n_features):
+    """The network's inference call as one traced, concrete function.
+
+    ``Model.predict`` sets up a data pipeline on every call and
+    ``predict_on_batch`` has a per-call cost of its own; a concrete function
+    traced once for any batch size runs the same layers with
+    ``training=False`` at less cost (see docs/decisions: predict latency).
+    """
+    import tensorflow as tf
+
+    model_ref = weakref.ref(model)  # the cache must not keep the model alive
+
+    def block(x):
+        return model_ref()(x, training=False)
+
+    def blockwise(x):  # rows: a whole number of blocks (see _forward)
+        def loop():
+            out = tf.map_fn(block, tf.reshape(x, [-1, ROW_BLOCK, n_features]))
+            return tf.reshape(out, [tf.shape(x)[0], -1])
+
+        # One block (one image) without the loop's overhead: the same kernels.
+        return tf.cond(tf.shape(x)[0] == ROW_BLOCK, lambda: block(x), loop)
+
+    function = tf.function(
+        blockwise, input_signature=[tf.TensorSpec([None, n_features], tf.float32)]
+    )
+    return function.get_concrete_function()
