@@ -360,6 +360,51 @@ class FashionClassifierBase(KerasClassifier):
         self.model_ = self._compile(self._build_network(seed), n_steps=n_steps)
         return X, y
 
+    def restore_fitted(
+        self, *, classes, history, n_iter, tensorboard_run_dir, read_variables
+    ):
+        """Make this estimator the fitted one a model file describes.
+
+        :func:`skfashion.load_model` calls it; there is no other use.
+
+        Parameters
+        ----------
+        classes : ndarray of shape (n_classes,)
+            The fitted ``classes_``.
+        history : dict of str to list of float
+            The fitted ``history_``.
+        n_iter : int
+            The fitted ``n_iter_``.
+        tensorboard_run_dir : str or None
+            The fitted ``tensorboard_run_dir_``.
+        read_variables : callable
+            ``read_variables(group, variables)`` returns the saved arrays of
+            ``group`` ("variables" or "optimizer"), checked against the
+            shapes and dtypes of ``variables``, the rebuilt network's.
+
+        Returns
+        -------
+        self : estimator
+            The fitted classifier.
+        """
+        self.target_encoder_ = _OneHotLabels(classes=classes).fit(classes)
+        for key, value in self.target_encoder_.get_metadata().items():
+            setattr(self, key, value)
+        self.history_ = history
+        self.n_iter_ = n_iter
+        self.tensorboard_run_dir_ = tensorboard_run_dir
+        model = self._compile(self._build_network(seed=0))
+        model.optimizer.build(model.trainable_variables)
+        for group, variables in (
+            ("variables", model.variables),
+            ("optimizer", model.optimizer.variables),
+        ):
+            arrays = read_variables(group, variables)
+            for variable, array in zip(variables, arrays, strict=True):
+                variable.assign(array)
+        self.model_ = model
+        return self
+
     def _build_network(self, seed: int) -> keras.Model:
         raise NotImplementedError  # pragma: no cover - each estimator defines it
 

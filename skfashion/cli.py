@@ -818,8 +818,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--allow-pickle",
             action="store_true",
-            help="also open pickle-based models (skfashion 0.1 files, joblib "
-            "files); unpickling runs code: only for files you trust",
+            help="also open pickle-based models (joblib files); unpickling runs "
+            "code: only for files you trust",
         )
 
     def model_options(p):

@@ -300,13 +300,11 @@ def _scale(graph: _Graph, x: str, max_value) -> str:
 
 
 def _metadata(clf, classes, onnx) -> dict[str, str]:
-    from . import __version__
-    from ._compat import keras
+    from .persistence._format import library_versions
 
     return {
         "classes": json.dumps(classes.tolist()),
         "estimator": type(clf).__name__,
-        "skfashion": __version__,
-        "keras": keras.__version__,
+        **library_versions(),
         "onnx": onnx.__version__,
     }
