@@ -406,20 +406,21 @@ def bench_classical(quick: bool) -> dict:
 
     from sklearn.exceptions import ConvergenceWarning
 
-    from skfashion import fetch_fashion_mnist
-    from skfashion.cli import _classical_models, _subsample
+    from skfashion import classical_models, fetch_fashion_mnist, stratified_subsample
 
     train = fetch_fashion_mnist(subset="train")
     test = fetch_fashion_mnist(subset="test")
     n = 3000 if quick else None
-    X, y = _subsample(train.data, train.target, n, 0)
+    X, y = stratified_subsample(train.data, train.target, n, random_state=0)
     results = {}
-    for name, model in _classical_models(0).items():
+    for name, model in classical_models(0).items():
         if name.startswith("MLPClassifier"):
             continue  # measured in bench_peers with the same epochs
         X_m, y_m = X, y
         if name.startswith("SVC"):
-            X_m, y_m = _subsample(X, y, 1000 if quick else 20000, 0)
+            X_m, y_m = stratified_subsample(
+                X, y, 1000 if quick else 20000, random_state=0
+            )
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)

@@ -15,6 +15,10 @@ _LAZY = {
     "fetch_fashion_mnist": "datasets",
     "CLASS_NAMES": "datasets",
     "DatasetIntegrityError": "datasets",
+    "stratified_subsample": "datasets",
+    "as_model_labels": "datasets",
+    "display_names": "datasets",
+    "classical_models": "baselines",
     "ImageScaler": "preprocessing",
     "FashionMLPClassifier": "classifier",
     "FashionCNNClassifier": "classifier",
@@ -32,6 +36,7 @@ _LAZY = {
     "plot_history": "plotting",
     "plot_predictions": "plotting",
     "plot_confusion_matrix": "plotting",
+    "plot_comparison": "plotting",
     "load_image": "preprocessing",
 }
 
@@ -46,27 +51,40 @@ __all__ = [
     "ModelFileError",
     "ModelVersionWarning",
     "__version__",
+    "as_model_labels",
+    "classical_models",
     "compare_models",
+    "display_names",
     "export_keras",
     "export_onnx",
     "fetch_fashion_mnist",
     "load_image",
     "load_model",
     "make_fashion_pipeline",
+    "plot_comparison",
     "plot_confusion_matrix",
     "plot_history",
     "plot_predictions",
     "read_manifest",
     "save_model",
+    "stratified_subsample",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .baselines import classical_models
     from .classifier import (
         FashionCNNClassifier,
         FashionMLPClassifier,
         make_fashion_pipeline,
     )
-    from .datasets import CLASS_NAMES, DatasetIntegrityError, fetch_fashion_mnist
+    from .datasets import (
+        CLASS_NAMES,
+        DatasetIntegrityError,
+        as_model_labels,
+        display_names,
+        fetch_fashion_mnist,
+        stratified_subsample,
+    )
     from .onnx import export_onnx
     from .persistence import (
         ModelComparison,
@@ -78,7 +96,12 @@ if TYPE_CHECKING:  # pragma: no cover
         read_manifest,
         save_model,
     )
-    from .plotting import plot_confusion_matrix, plot_history, plot_predictions
+    from .plotting import (
+        plot_comparison,
+        plot_confusion_matrix,
+        plot_history,
+        plot_predictions,
+    )
     from .preprocessing import ImageScaler, load_image
     from .presets import PRESETS
 

@@ -23,7 +23,14 @@ from sklearn.utils import Bunch
 
 from ._atomic import atomic_path
 
-__all__ = ["CLASS_NAMES", "DatasetIntegrityError", "fetch_fashion_mnist"]
+__all__ = [
+    "CLASS_NAMES",
+    "DatasetIntegrityError",
+    "as_model_labels",
+    "display_names",
+    "fetch_fashion_mnist",
+    "stratified_subsample",
+]
 
 #: The ten class names, indexed by label number: ``CLASS_NAMES[y]`` names the
 #: label ``y`` (0 "T-shirt/top", 1 "Trouser", 2 "Pullover", 3 "Dress",
@@ -335,3 +342,97 @@ def fetch_fashion_mnist(
         frame=frame,
         DESCR=_DESCR,
     )
+
+
+def stratified_subsample(X, y, n_samples: int | None, *, random_state=None):
+    """A stratified random subsample of ``n_samples`` rows of ``(X, y)``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, ...)
+        Samples.
+    y : array-like of shape (n,)
+        Labels, whose class proportions the subsample keeps.
+    n_samples : int or None
+        How many rows; None, or at least ``len(y)``, returns ``(X, y)``.
+    random_state : int, RandomState instance or None, default=None
+        The seed, in scikit-learn's meaning.
+
+    Returns
+    -------
+    X_sub, y_sub : ndarray
+        The subsample.
+
+    Examples
+    --------
+    >>> from skfashion import fetch_fashion_mnist, stratified_subsample
+    >>> X, y = fetch_fashion_mnist(subset="test", return_X_y=True)
+    >>> X_sub, y_sub = stratified_subsample(X, y, 1000, random_state=0)
+    >>> X_sub.shape, np.bincount(y_sub).tolist() == [100] * 10
+    ((1000, 784), True)
+    """
+    if n_samples is None or n_samples >= len(y):
+        return X, y
+    from sklearn.model_selection import train_test_split
+
+    X_sub, _, y_sub, _ = train_test_split(
+        X, y, train_size=n_samples, stratify=y, random_state=random_state
+    )
+    return X_sub, y_sub
+
+
+def as_model_labels(y, classes) -> np.ndarray:
+    """Fashion-MNIST's label numbers ``y`` as the labels a model was fitted on.
+
+    A model fitted on the label numbers gets ``y`` back; one fitted on the
+    class names (:data:`CLASS_NAMES`) gets the names.
+
+    Parameters
+    ----------
+    y : array-like of int
+        Fashion-MNIST label numbers (0-9).
+    classes : array-like
+        The model's ``classes_``.
+
+    Returns
+    -------
+    labels : ndarray
+        ``y`` in the model's own labels.
+
+    Raises
+    ------
+    ValueError
+        If the model's labels are neither the numbers nor the names.
+    """
+    classes = np.asarray(classes)
+    y = np.asarray(y)
+    if classes.dtype.kind in "iu":
+        return y
+    if set(classes.tolist()) <= set(CLASS_NAMES):
+        return np.asarray(CLASS_NAMES)[y]
+    raise ValueError(
+        f"the model's labels ({', '.join(map(str, classes[:4]))}, ...) are neither "
+        "Fashion-MNIST's class numbers nor its names: score it against your own "
+        "test labels (model.score(X, y))"
+    )
+
+
+def display_names(classes) -> list[str]:
+    """A readable name per class: Fashion-MNIST's names for its label numbers.
+
+    Parameters
+    ----------
+    classes : array-like
+        A model's ``classes_``.
+
+    Returns
+    -------
+    names : list of str
+        :data:`CLASS_NAMES` for label numbers 0-9; any other label as it is.
+    """
+    classes = np.asarray(classes)
+    if classes.dtype.kind in "iu" and set(classes.tolist()) <= set(
+        range(len(CLASS_NAMES))
+    ):
+        return [CLASS_NAMES[int(c)] for c in classes]
+    return [str(c) for c in classes]

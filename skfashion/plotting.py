@@ -1,4 +1,4 @@
-"""Figures: training history, predictions on images, confusion matrix.
+"""Figures: training history, predictions on images, confusion matrix, comparisons.
 
 Every function builds a :class:`matplotlib.figure.Figure` directly rather
 than through ``pyplot``: no display, GUI backend or global figure registry is
@@ -17,7 +17,12 @@ from matplotlib.figure import Figure
 
 from .datasets import CLASS_NAMES
 
-__all__ = ["plot_confusion_matrix", "plot_history", "plot_predictions"]
+__all__ = [
+    "plot_comparison",
+    "plot_confusion_matrix",
+    "plot_history",
+    "plot_predictions",
+]
 
 
 def plot_history(history) -> Figure:
@@ -175,4 +180,39 @@ def plot_confusion_matrix(
         values_format=".2f" if normalize else "d",
     )
     ax.set_title("Confusion matrix")
+    return fig
+
+
+def plot_comparison(names, accuracy_mean, accuracy_std=None, *, cv=None) -> Figure:
+    """Horizontal bars of models' cross-validated accuracy, best scale first.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The models, top to bottom.
+    accuracy_mean : sequence of float
+        Each model's mean accuracy.
+    accuracy_std : sequence of float, default=None
+        Each model's standard deviation across folds, drawn as error bars.
+    cv : int, default=None
+        The number of folds, for the axis label.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure.
+    """
+    names, means = list(names), np.asarray(accuracy_mean, dtype=float)
+    if len(names) != len(means) or not len(names):
+        raise ValueError(
+            f"names and accuracy_mean must have one entry per model, got "
+            f"{len(names)} and {len(means)}."
+        )
+    fig = Figure(figsize=(9, 0.6 * len(names) + 1.5), layout="constrained")
+    ax = fig.subplots()
+    ax.barh(names, means, xerr=accuracy_std)
+    folds = f"{cv}-fold " if cv is not None else ""
+    ax.set_xlabel(f"accuracy, {folds}stratified cross-validation")
+    ax.set_xlim(means.min() - 0.05, 1)
+    ax.invert_yaxis()
     return fig

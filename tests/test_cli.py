@@ -118,11 +118,12 @@ def test_second_train_with_force_replaces(tmp_path, capsys):
 
 
 def test_every_preset_reaches_the_estimator_from_the_command_line():
-    from skfashion.cli import _model_and_params, build_parser
+    from skfashion.cli import build_parser
+    from skfashion.cli._common import model_and_params
 
     for name, preset in PRESETS.items():
         args = build_parser().parse_args(["train", "--preset", name])
-        model, params = _model_and_params(args)
+        model, params = model_and_params(args)
         assert model == preset["model"]
         assert {k: params[k] for k in preset if k != "model"} == {
             k: v for k, v in preset.items() if k != "model"

@@ -1,0 +1,49 @@
+"""skfashion export: a saved model as one ONNX graph."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ._common import (
+    CLIError,
+    add_allow_pickle,
+    add_force,
+    check_free,
+    load,
+    say,
+    wrote,
+)
+
+HELP = "export a saved model as one ONNX graph"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    """Add the command's options to its parser ``p``."""
+    p.add_argument("model", help="a saved model (.skf)")
+    p.add_argument("output", help="the .onnx file to write")
+    p.add_argument(
+        "--input-dtype",
+        choices=["float32", "uint8"],
+        default="float32",
+        help="type of the graph's pixel input",
+    )
+    add_allow_pickle(p)
+    add_force(p)
+
+
+def run(args) -> None:
+    from ..onnx import export_onnx
+
+    check_free(args, Path(args.output))
+    model = load(args)
+    try:
+        path = export_onnx(model, args.output, input_dtype=args.input_dtype)
+    except ImportError as exc:
+        raise CLIError(str(exc)) from None
+    say(
+        args,
+        f"input X ({args.input_dtype} pixels), outputs label and probabilities; "
+        "serve it with onnxruntime (no TensorFlow needed)",
+    )
+    wrote([path])

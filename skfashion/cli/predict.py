@@ -1,0 +1,143 @@
+"""skfashion predict: classify photos or test images with a saved or ONNX model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ._common import (
+    CLIError,
+    add_allow_pickle,
+    add_force,
+    load,
+    plot_target,
+    test_labels,
+    wrote,
+)
+
+HELP = "classify image files or test-set images"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    """Add the command's options to its parser ``p``."""
+    p.add_argument("model", help="a saved model (.skf) or an exported one (.onnx)")
+    p.add_argument(
+        "images",
+        nargs="*",
+        help="photos (PNG, JPEG, ...; any size); an unreadable one is reported "
+        "and the others still classified",
+    )
+    p.add_argument(
+        "--test-index",
+        type=int,
+        nargs="+",
+        default=[],
+        metavar="N",
+        help="classify test-set images by index (0 to 9999)",
+    )
+    p.add_argument("--plot", metavar="PNG", help="draw the images and predictions")
+    add_allow_pickle(p)
+    add_force(p)
+
+
+def run(args) -> int:
+    import numpy as np
+
+    from ..datasets import display_names, fetch_fashion_mnist
+    from ..plotting import plot_predictions
+    from ..preprocessing import load_image
+
+    if not args.images and not args.test_index:
+        raise CLIError("give image files or --test-index N (see --help)")
+    plot = plot_target(args)
+    if Path(args.model).suffix == ".onnx":
+        predict_proba, classes = _onnx_predictor(args.model)
+    else:
+        model = load(args)
+        predict_proba, classes = model.predict_proba, np.asarray(model.classes_)
+    images, names, y_true, failed = [], [], [], 0
+    for path in args.images:
+        try:
+            images.append(load_image(path))
+        except ValueError as exc:  # this image only: report it, go on
+            print(f"skfashion: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        names.append(str(path))
+        y_true.append(None)
+    if args.test_index:
+        test = fetch_fashion_mnist(subset="test")
+        bad = [i for i in args.test_index if not 0 <= i < len(test.target)]
+        if bad:
+            raise CLIError(f"--test-index must be in [0, 9999], got {bad}")
+        images.extend(test.images[args.test_index])
+        names.extend(f"test[{i}]" for i in args.test_index)
+        y_true.extend(test.target[args.test_index])
+    if images:
+        images = np.asarray(images)
+        proba = predict_proba(images.reshape(len(images), -1))
+        best = proba.argmax(axis=1)
+        display = display_names(classes)
+        for name, i, p in zip(names, best, proba.max(axis=1), strict=True):
+            print(f"{name}: {display[i]} ({p:.1%})")
+        if plot is not None:
+            fig = plot_predictions(
+                images,
+                best,
+                _true_columns(classes, y_true),
+                proba=proba.max(axis=1),
+                class_names=display,
+            )
+            fig.savefig(plot, dpi=100)
+            wrote([plot])
+    if failed:
+        print(
+            f"skfashion: error: {failed} of {len(args.images)} image files could not "
+            "be classified (see above)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _onnx_predictor(path: str):
+    """predict_proba and classes of an exported model, served by onnxruntime."""
+    import numpy as np
+
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        raise CLIError(
+            "predicting with an .onnx model needs onnxruntime: "
+            "pip install 'skfashion[onnx]'"
+        ) from None
+    if not Path(path).is_file():
+        raise CLIError(f"model file not found: {path}")
+    try:
+        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        classes = json.loads(session.get_modelmeta().custom_metadata_map["classes"])
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise CLIError(f"cannot read {path} as a skfashion ONNX model: {exc}") from None
+    dtype = np.uint8 if session.get_inputs()[0].type == "tensor(uint8)" else np.float32
+
+    def predict_proba(X):
+        return session.run(["probabilities"], {"X": X.astype(dtype)})[0]
+
+    return predict_proba, np.asarray(classes)
+
+
+def _true_columns(classes, y_true):
+    """Each image's true class as a column of the model's classes (or None)."""
+    import numpy as np
+
+    if not y_true or any(t is None for t in y_true):
+        return None
+    try:
+        labels = test_labels(classes, np.asarray(y_true))
+    except CLIError:  # labels of another kind: nothing to mark
+        return None
+    index = {c: i for i, c in enumerate(classes.tolist())}
+    columns = [index.get(t) for t in labels.tolist()]
+    return None if None in columns else columns
