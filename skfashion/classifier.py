@@ -15,12 +15,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import FashionClassifierBase
 from ._compat import keras
+from ._docs import shared_parameter_docs
 from .networks import build_cnn, build_mlp, check_layer_sizes
 from .preprocessing import ImageScaler
 
 __all__ = ["FashionCNNClassifier", "FashionMLPClassifier", "make_fashion_pipeline"]
 
 
+@shared_parameter_docs
 class FashionMLPClassifier(FashionClassifierBase):
     """Multi-layer perceptron classifier in Keras, a scikit-learn citizen.
 
@@ -46,16 +48,7 @@ class FashionMLPClassifier(FashionClassifierBase):
         them.
     dropout : float, default=0.0
         Dropout rate after each hidden layer (0 disables it).
-    alpha : float, default=0.0
-        Strength of the L2 penalty on the weights, as in MLPClassifier: each
-        batch's loss gains ``alpha / 2 * ||W||^2 / batch_size``. 0 (the
-        default) keeps the design's network exact; MLPClassifier's default
-        is 1e-4.
-    optimizer : str or keras.optimizers.Optimizer subclass, default="adam"
-        The Keras optimizer, by name or class.
-    optimizer__learning_rate : float, default=0.001
-        The optimizer's learning rate (SciKeras' routed-parameter spelling, so
-        ``GridSearchCV`` can search ``clf__optimizer__learning_rate``).
+    {shared:optimizer}
     learning_rate : {"constant", "adaptive", "cosine"}, default="constant"
         The schedule. "adaptive" (MLPClassifier's name) divides the learning
         rate by 5 each time two consecutive epochs fail to improve the
@@ -66,66 +59,16 @@ class FashionMLPClassifier(FashionClassifierBase):
         Passes over the training data (fewer if ``early_stopping`` stops).
     batch_size : int, default=32
         Samples per gradient step.
-    validation_split : float in [0, 1), default=0.0
-        Fraction of the training data held out to report ``val_loss`` and
-        ``val_accuracy`` in ``history_`` each epoch. Unlike Keras' last-rows
-        split, the hold-out is stratified by class and drawn from
-        ``random_state`` (it falls back to an unstratified split when a class
-        has too few samples to stratify).
-    early_stopping : bool, default=False
-        Stop when the validation accuracy (MLPClassifier's validation
-        score) has not improved for ``n_iter_no_change`` epochs, and restore
-        the weights of the best epoch. Needs a hold-out: if
-        ``validation_split`` is 0, 10% is held out (MLPClassifier's
-        ``validation_fraction`` default).
-    n_iter_no_change : int, default=10
-        Patience of ``early_stopping``, in epochs.
-    shuffle : bool, default=True
-        Reshuffle the training data before each epoch.
-    steps_per_execution : int, default=32
-        Training batches per call into the compiled training step, which
-        loops over them inside the graph (with XLA, inside one compiled
-        loop). The results are the same as with 1 (the same batches, in the
-        same order); only the overhead between batches goes (see the
-        benchmarks). Keras' progress bar and batch-level callbacks count
-        these calls, not batches.
+    {shared:training}
     jit_compile : bool or "auto", default="auto"
-        Compile the training step with XLA (Keras' ``jit_compile``). XLA
-        fuses the step's small operations (the Adam updates above all); on
-        the 2-core CPU of the benchmarks it made an epoch of the default
-        network on the full data about 1.2-1.5 times faster, for about 2 s
-        of compilation per fit; with dropout, three times slower (its
-        random numbers). "auto" uses it for fits of at least 3,000 training
-        steps (15 epochs of 6,400 images at batch 32) without dropout, where
-        it pays for itself, and otherwise follows Keras' rule (XLA only
-        where a GPU is present). Results differ from those without XLA in
-        the last bits.
-    class_weight : dict, "balanced" or None, default=None
-        Weights per class, multiplied into ``sample_weight``.
-    callbacks : list of keras.callbacks.Callback, default=None
-        Extra Keras callbacks for ``fit``.
-    tensorboard_log_dir : str or path-like, default=None
-        If set, every ``fit`` logs to TensorBoard in a new run directory
-        under it (``tensorboard_run_dir_``), so that the fits of a
-        cross-validation or a search never write into each other's logs:
-        each epoch's loss, accuracy and learning rate (as scalars that
-        ``EventAccumulator.Scalars()`` reads) and the network's graph.
-    tensorboard_histogram_freq : int, default=0
-        With ``tensorboard_log_dir``, also log a histogram of every weight
-        each this many epochs (0: none), as Keras' ``histogram_freq``.
-    warm_start : bool, default=False
-        Continue training the current network on ``fit`` instead of
-        building a new one.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weight initialisation, dropout, shuffling and the
-        validation split. An int makes ``fit`` reproducible: two fits on the
-        same data give identical weights and predictions (on CPU). Seeds are
-        passed to each random operation, so no global NumPy, Python,
-        TensorFlow or Keras random state is set or left changed. None draws
-        the seeds from NumPy's global random state, as scikit-learn does.
-    verbose : int, default=0
-        Keras' training output: 0 silent, 1 progress bar, 2 one line per
-        epoch. Prediction is always silent.
+        Compile the training step with XLA (Keras' ``jit_compile``), which
+        fuses the step's small operations (the Adam updates above all) for
+        a few seconds of compilation per fit, and runs dropout slowly on the
+        CPU. "auto" uses it for fits of at least 3,000 training steps (15
+        epochs of 6,400 images at batch 32) without dropout, where it pays
+        for itself, and otherwise follows Keras' rule (XLA only where a GPU
+        is present). Results differ from those without XLA in the last bits.
+    {shared:run}
 
 
     Attributes
@@ -165,11 +108,8 @@ class FashionMLPClassifier(FashionClassifierBase):
     (2, 2)
     """
 
-    # jit_compile="auto" compiles with XLA on CPU from this many training steps
-    # (2 CPU cores, 2026-11-26: about 2 s of compilation per fit, then epochs
-    # 1.2-1.5 times faster) and only without dropout (XLA's CPU random numbers
-    # made an epoch with dropout 0.2 three times slower: 6.0 s against 2.0 s
-    # on 12,000 images).
+    # jit_compile="auto": XLA on the CPU from this many steps, without dropout
+    # (see docs/decisions: XLA on the CPU).
     _XLA_MIN_STEPS = 3000
 
     _parameter_constraints: dict = {
@@ -247,6 +187,7 @@ class FashionMLPClassifier(FashionClassifierBase):
         )
 
 
+@shared_parameter_docs
 class FashionCNNClassifier(FashionClassifierBase):
     """Convolutional neural network classifier in Keras, a scikit-learn citizen.
 
@@ -284,7 +225,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         image's size in the first block (border pixels count), then the
         second block's first convolution drops a border ("valid", 14 -> 12)
         and its second keeps 12 x 12 ("same"): the configuration that
-        measured best for its time (README, "The convolutional network").
+        measured best for its time (see the design decisions).
     hidden_layer_sizes : array-like of int, default=(256,)
         Units of the dense ReLU layers between the convolutions and the
         softmax (may be empty).
@@ -296,25 +237,15 @@ class FashionCNNClassifier(FashionClassifierBase):
         Random shifts (up to ``shift_range`` of the height and width) and
         horizontal flips of the training images, drawn anew each epoch from
         ``random_state``. Keras preprocessing layers inside the network:
-        active in training only, so prediction is unchanged. It gained only
+        active in training only, so prediction is unchanged. It gains only
         in long fits of a large network (the preset ``cnn-augmented``, 24
-        epochs; README, "Performance"); in 12-16 epochs it lowered accuracy.
+        epochs); in 12-16 epochs it lowered accuracy.
     shift_range : float, default=0.05
         With ``augment=True``, the largest random shift as a fraction of the
         height and of the width (Keras' ``RandomTranslation`` factors; 0.05
-        is 1.4 pixels of 28); 0 flips only. Shifts of up to 0.1 (the value
-        before this parameter existed) reached in 40 epochs what 0.05 did in
-        24 (0.943 and 0.944, cnn-large, GPU sweep in the README).
-    alpha : float, default=0.0
-        Strength of the L2 penalty on the weights, as in MLPClassifier: each
-        batch's loss gains ``alpha / 2 * ||W||^2 / batch_size``. 0 (the
-        default) keeps the design's network exact; MLPClassifier's default
-        is 1e-4.
-    optimizer : str or keras.optimizers.Optimizer subclass, default="adam"
-        The Keras optimizer, by name or class.
-    optimizer__learning_rate : float, default=0.001
-        The optimizer's learning rate (SciKeras' routed-parameter spelling, so
-        ``GridSearchCV`` can search ``clf__optimizer__learning_rate``).
+        is 1.4 pixels of 28); 0 flips only. Larger shifts need more epochs
+        for the same accuracy.
+    {shared:optimizer}
     learning_rate : {"constant", "adaptive", "cosine"}, default="cosine"
         The schedule. "adaptive" (MLPClassifier's name) divides the learning
         rate by 5 each time two consecutive epochs fail to improve the
@@ -325,60 +256,12 @@ class FashionCNNClassifier(FashionClassifierBase):
         Passes over the training data (fewer if ``early_stopping`` stops).
     batch_size : int, default=64
         Samples per gradient step.
-    validation_split : float in [0, 1), default=0.0
-        Fraction of the training data held out to report ``val_loss`` and
-        ``val_accuracy`` in ``history_`` each epoch. Unlike Keras' last-rows
-        split, the hold-out is stratified by class and drawn from
-        ``random_state`` (it falls back to an unstratified split when a class
-        has too few samples to stratify).
-    early_stopping : bool, default=False
-        Stop when the validation accuracy (MLPClassifier's validation
-        score) has not improved for ``n_iter_no_change`` epochs, and restore
-        the weights of the best epoch. Needs a hold-out: if
-        ``validation_split`` is 0, 10% is held out (MLPClassifier's
-        ``validation_fraction`` default).
-    n_iter_no_change : int, default=10
-        Patience of ``early_stopping``, in epochs.
-    shuffle : bool, default=True
-        Reshuffle the training data before each epoch.
-    steps_per_execution : int, default=32
-        Training batches per call into the compiled training step, which
-        loops over them inside the graph (with XLA, inside one compiled
-        loop). The results are the same as with 1 (the same batches, in the
-        same order); only the overhead between batches goes (see the
-        benchmarks). Keras' progress bar and batch-level callbacks count
-        these calls, not batches.
+    {shared:training}
     jit_compile : bool or "auto", default="auto"
         Compile the training step with XLA (Keras' ``jit_compile``). "auto"
-        follows Keras' rule: XLA only where a GPU is present; on CPU, XLA's
-        convolutions made an epoch of this network 6 times slower (see the
-        benchmarks).
-    class_weight : dict, "balanced" or None, default=None
-        Weights per class, multiplied into ``sample_weight``.
-    callbacks : list of keras.callbacks.Callback, default=None
-        Extra Keras callbacks for ``fit``.
-    tensorboard_log_dir : str or path-like, default=None
-        If set, every ``fit`` logs to TensorBoard in a new run directory
-        under it (``tensorboard_run_dir_``), so that the fits of a
-        cross-validation or a search never write into each other's logs:
-        each epoch's loss, accuracy and learning rate (as scalars that
-        ``EventAccumulator.Scalars()`` reads) and the network's graph.
-    tensorboard_histogram_freq : int, default=0
-        With ``tensorboard_log_dir``, also log a histogram of every weight
-        each this many epochs (0: none), as Keras' ``histogram_freq``.
-    warm_start : bool, default=False
-        Continue training the current network on ``fit`` instead of
-        building a new one.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weight initialisation, dropout, shuffling and the
-        validation split. An int makes ``fit`` reproducible: two fits on the
-        same data give identical weights and predictions (on CPU). Seeds are
-        passed to each random operation, so no global NumPy, Python,
-        TensorFlow or Keras random state is set or left changed. None draws
-        the seeds from NumPy's global random state, as scikit-learn does.
-    verbose : int, default=0
-        Keras' training output: 0 silent, 1 progress bar, 2 one line per
-        epoch. Prediction is always silent.
+        follows Keras' rule: XLA only where a GPU is present (on the CPU,
+        XLA's convolutions are several times slower).
+    {shared:run}
 
 
     Attributes

@@ -47,9 +47,8 @@ class _FashionNetwork(keras.Sequential):
     pad an element to the others' length; or the indices of one shorter
     batch), and the step gathers and runs those batches in a loop inside the
     compiled graph: the same batches in the same order, the same updates,
-    one call per element. Rows gathered by the input pipeline instead made
-    large buffers that one thread allocates and another frees, and the peak
-    memory grew by 30-45% (README, "Performance"). Keras' documented way to
+    one call per element (see docs/decisions: the training loop inside the
+    step). Keras' documented way to
     change what ``fit`` does is overriding ``train_step``; on data of rows
     (the network's own ``fit(X, Y)``, or without ``loop_over_batches``) it
     is Keras' own step.

@@ -1,0 +1,86 @@
+"""The documentation of the parameters both estimators share, written once.
+
+Each estimator's docstring holds a line ``{shared:GROUP}`` per group, which
+:func:`shared_parameter_docs` replaces with these entries when the class is
+defined, so ``help()``, Sphinx and numpydoc read one full docstring.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+_GROUPS = {
+    "optimizer": """\
+alpha : float, default=0.0
+    Strength of the L2 penalty on the weights, as in MLPClassifier: each
+    batch's loss gains ``alpha / 2 * ||W||^2 / batch_size``. 0 (the
+    default) keeps the design's network exact; MLPClassifier's default
+    is 1e-4.
+optimizer : str or keras.optimizers.Optimizer subclass, default="adam"
+    The Keras optimizer, by name or class.
+optimizer__learning_rate : float, default=0.001
+    The optimizer's learning rate (SciKeras' routed-parameter spelling, so
+    ``GridSearchCV`` can search ``clf__optimizer__learning_rate``).""",
+    "training": """\
+validation_split : float in [0, 1), default=0.0
+    Fraction of the training data held out to report ``val_loss`` and
+    ``val_accuracy`` in ``history_`` each epoch. Unlike Keras' last-rows
+    split, the hold-out is stratified by class and drawn from
+    ``random_state`` (it falls back to an unstratified split when a class
+    has too few samples to stratify).
+early_stopping : bool, default=False
+    Stop when the validation accuracy (MLPClassifier's validation
+    score) has not improved for ``n_iter_no_change`` epochs, and restore
+    the weights of the best epoch. Needs a hold-out: if
+    ``validation_split`` is 0, 10% is held out (MLPClassifier's
+    ``validation_fraction`` default).
+n_iter_no_change : int, default=10
+    Patience of ``early_stopping``, in epochs.
+shuffle : bool, default=True
+    Reshuffle the training data before each epoch.
+steps_per_execution : int, default=32
+    Training batches per call into the compiled training step, which
+    loops over them inside the graph (with XLA, inside one compiled
+    loop). The results are the same as with 1 (the same batches, in the
+    same order); only the overhead between batches goes (see the
+    benchmarks). Keras' progress bar and batch-level callbacks count
+    these calls, not batches.""",
+    "run": """\
+class_weight : dict, "balanced" or None, default=None
+    Weights per class, multiplied into ``sample_weight``.
+callbacks : list of keras.callbacks.Callback, default=None
+    Extra Keras callbacks for ``fit``.
+tensorboard_log_dir : str or path-like, default=None
+    If set, every ``fit`` logs to TensorBoard in a new run directory
+    under it (``tensorboard_run_dir_``), so that the fits of a
+    cross-validation or a search never write into each other's logs:
+    each epoch's loss, accuracy and learning rate (as scalars that
+    ``EventAccumulator.Scalars()`` reads) and the network's graph.
+tensorboard_histogram_freq : int, default=0
+    With ``tensorboard_log_dir``, also log a histogram of every weight
+    each this many epochs (0: none), as Keras' ``histogram_freq``.
+warm_start : bool, default=False
+    Continue training the current network on ``fit`` instead of
+    building a new one.
+random_state : int, RandomState instance or None, default=None
+    Seeds the weight initialisation, dropout, shuffling and the
+    validation split. An int makes ``fit`` reproducible: two fits on the
+    same data give identical weights and predictions (on CPU). Seeds are
+    passed to each random operation, so no global NumPy, Python,
+    TensorFlow or Keras random state is set or left changed. None draws
+    the seeds from NumPy's global random state, as scikit-learn does.
+verbose : int, default=0
+    Keras' training output: 0 silent, 1 progress bar, 2 one line per
+    epoch. Prediction is always silent.""",
+}
+
+
+def shared_parameter_docs(cls):
+    """Class decorator: fill the ``{shared:GROUP}`` lines of ``cls.__doc__``."""
+    doc = cls.__doc__
+    for group, text in _GROUPS.items():
+        doc = doc.replace("    {shared:" + group + "}", textwrap.indent(text, "    "))
+    if "{shared:" in doc:
+        raise ValueError(f"{cls.__name__}'s docstring names an unknown group.")
+    cls.__doc__ = doc
+    return cls
