@@ -129,15 +129,19 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
 
     defaults = FashionCNNClassifier().get_params()
     keras.utils.set_random_seed(args.seed)
+    network = (
+        "image_shape",
+        "filters",
+        "kernel_size",
+        "padding",
+        "hidden_layer_sizes",
+        "dropout",
+        "batch_normalization",
+        "augment",
+        "shift_range",
+    )
     model = build_cnn(
-        X.shape[1],
-        10,
-        **{
-            k: defaults[k]
-            for k in ("filters", "kernel_size", "padding", "hidden_layer_sizes")
-        },
-        dropout=defaults["dropout"],
-        seed=args.seed,
+        X.shape[1], 10, **{k: defaults[k] for k in network}, l2=0.0, seed=args.seed
     )
     schedule = []
     if defaults["learning_rate"] == "cosine":

@@ -227,28 +227,32 @@ def build_mlp(
     n_features: int,
     n_classes: int,
     *,
-    hidden_layer_sizes: Sequence[int] = (512, 256, 128),
-    activation: str = "relu",
-    dropout: float = 0.0,
-    l2: float = 0.0,
-    seed: int = 0,
+    hidden_layer_sizes: Sequence[int],
+    activation: str,
+    dropout: float,
+    l2: float,
+    seed: int,
 ) -> keras.Model:
-    """Dense stack with a softmax head (the Fashion-MNIST design by default).
+    """Dense stack with a softmax head.
+
+    The defaults are :class:`~skfashion.FashionMLPClassifier`'s (one source
+    of truth): ``FashionMLPClassifier().initialize(X, y).model_`` builds the
+    default network.
 
     Parameters
     ----------
     n_features, n_classes : int
         Input width and number of output units.
-    hidden_layer_sizes : sequence of int, default=(512, 256, 128)
+    hidden_layer_sizes : sequence of int
         Units of each hidden Dense layer.
-    activation : str, default="relu"
+    activation : str
         Hidden activation (Keras name, or MLPClassifier's "logistic" and
         "identity").
-    dropout : float, default=0.0
+    dropout : float
         Dropout rate after each hidden layer.
-    l2 : float, default=0.0
+    l2 : float
         Keras L2 factor on every kernel (weights, not biases).
-    seed : int, default=0
+    seed : int
         Seeds every initialiser and dropout layer.
 
     Returns
@@ -273,17 +277,17 @@ def build_cnn(
     n_features: int,
     n_classes: int,
     *,
-    image_shape: tuple[int, int] | None = None,
-    filters=(16, (64, 64)),
-    kernel_size: int = 3,
-    padding=("same", ("valid", "same")),
-    hidden_layer_sizes: Sequence[int] = (256,),
-    dropout: float = 0.25,
-    batch_normalization: bool = True,
-    augment: bool = False,
-    shift_range: float = 0.05,
-    l2: float = 0.0,
-    seed: int = 0,
+    image_shape: tuple[int, int] | None,
+    filters,
+    kernel_size: int,
+    padding,
+    hidden_layer_sizes: Sequence[int],
+    dropout: float,
+    batch_normalization: bool,
+    augment: bool,
+    shift_range: float,
+    l2: float,
+    seed: int,
 ) -> keras.Model:
     """Convolutional blocks, then a dense head with softmax.
 
@@ -293,8 +297,10 @@ def build_cnn(
     (optional), ReLU and dropout. Then the maps are flattened into the dense
     layers of ``hidden_layer_sizes`` (ReLU, dropout) and the softmax.
 
-    By default the first block's one convolution keeps the image's size
-    ("same" padding: the border pixels, where garments' outlines lie, count)
+    The defaults are :class:`~skfashion.FashionCNNClassifier`'s (one source
+    of truth). With them, the first block's one convolution keeps the
+    image's size ("same" padding: the border pixels, where garments'
+    outlines lie, count)
     with 16 filters: on 28 x 28 maps, convolution and max pooling are the
     slowest per multiply-add on CPU, and 16 filters halve them and the
     second block's input. The second block's two convolutions, "valid" then
@@ -305,35 +311,33 @@ def build_cnn(
     ----------
     n_features, n_classes : int
         Input width (pixels per image, rows of features) and output units.
-    image_shape : (int, int) or None, default=None
+    image_shape : (int, int) or None
         (height, width) of the images; see :func:`infer_image_shape`.
-    filters : int, sequence of int, or sequence of sequences of int, \
-            default=(16, (64, 64))
+    filters : int, sequence of int, or sequence of sequences of int
         Filters of each convolutional block; a block given as a sequence
         has one convolution per entry (see :func:`check_filters`).
-    kernel_size : int, default=3
+    kernel_size : int
         Side of the square convolution kernels.
-    padding : {"valid", "same"}, or sequence of them or of sequences of them, \
-            default=("same", ("valid", "same"))
+    padding : {"valid", "same"}, or sequence of them or of sequences of them
         Padding of each block's convolutions; the last entry also serves the
         blocks after it, and a block's entry may give each of its
         convolutions its own (see :func:`check_padding`).
-    hidden_layer_sizes : sequence of int, default=(256,)
+    hidden_layer_sizes : sequence of int
         Units of the dense layers after the convolutions (may be empty).
-    dropout : float, default=0.25
+    dropout : float
         Dropout rate after each block and each dense layer.
-    batch_normalization : bool, default=True
+    batch_normalization : bool
         Normalise each convolution's output over the batch.
-    augment : bool, default=False
+    augment : bool
         Random shifts (up to ``shift_range`` of each side) and horizontal
         flips of the input images, applied in training only (Keras
         preprocessing layers, seeded; identity at inference).
-    shift_range : float, default=0.05
+    shift_range : float
         With ``augment``, the largest shift, as a fraction of the height and
         the width (``RandomTranslation``'s factors); 0 flips only.
-    l2 : float, default=0.0
+    l2 : float
         Keras L2 factor on every kernel.
-    seed : int, default=0
+    seed : int
         Seeds every initialiser, dropout and augmentation layer.
 
     Returns

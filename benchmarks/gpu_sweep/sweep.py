@@ -92,7 +92,13 @@ def train_mlp(m, seed, data):
     Xtr, ytr, Xte, yte = data
     keras.utils.set_random_seed(seed)
     model = build_mlp(
-        784, 10, hidden_layer_sizes=m["hidden"], dropout=m["dropout"], seed=seed
+        784,
+        10,
+        hidden_layer_sizes=m["hidden"],
+        activation="relu",
+        dropout=m["dropout"],
+        l2=0.0,
+        seed=seed,
     )
     model.compile(
         keras.optimizers.Adam(1e-3),
@@ -130,13 +136,12 @@ def timing(name, data):
     import archs
     import numpy as np
 
-    from skfashion.networks import build_cnn, build_mlp
+    from skfashion import FashionCNNClassifier, FashionMLPClassifier
 
     Xtr, ytr, Xte, _yte = data
-    if name == "mlp_design":
-        model, batch, spe = build_mlp(784, 10), 32, 32
-    else:
-        model, batch, spe = build_cnn(784, 10), 64, 32
+    clf = FashionMLPClassifier() if name == "mlp_design" else FashionCNNClassifier()
+    model = clf.initialize(Xtr[:10].astype("float32") / 255, np.arange(10)).model_
+    batch, spe = clf.batch_size, 32
     model.compile(
         "adam",
         "categorical_crossentropy",
