@@ -15,6 +15,7 @@ _LAZY = {
     "fetch_fashion_mnist": "datasets",
     "CLASS_NAMES": "datasets",
     "DatasetIntegrityError": "datasets",
+    "IMAGE_SHAPE": "datasets",
     "stratified_subsample": "datasets",
     "as_model_labels": "datasets",
     "display_names": "datasets",
@@ -42,6 +43,7 @@ _LAZY = {
 
 __all__ = [
     "CLASS_NAMES",
+    "IMAGE_SHAPE",
     "PRESETS",
     "DatasetIntegrityError",
     "FashionCNNClassifier",
@@ -79,6 +81,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .datasets import (
         CLASS_NAMES,
+        IMAGE_SHAPE,
         DatasetIntegrityError,
         as_model_labels,
         display_names,

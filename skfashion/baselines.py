@@ -38,10 +38,11 @@ def classical_models(random_state=None) -> dict:
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import SVC
 
+    from .datasets import IMAGE_SHAPE
     from .preprocessing import ImageScaler
 
     def scaled(model):
-        return make_pipeline(ImageScaler(image_shape=(28, 28)), model)
+        return make_pipeline(ImageScaler(image_shape=IMAGE_SHAPE), model)
 
     return {
         "LogisticRegression": scaled(LogisticRegression(max_iter=200)),

@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import FashionClassifierBase
 from ._compat import keras
 from ._docs import shared_parameter_docs
+from .datasets import IMAGE_SHAPE
 from .networks import build_cnn, build_mlp, check_layer_sizes
 from .preprocessing import ImageScaler
 
@@ -432,7 +433,7 @@ def make_fashion_pipeline(model: str = "mlp", **classifier_params) -> Pipeline:
         )
     return Pipeline(
         [
-            ("scale", ImageScaler(image_shape=(28, 28))),
+            ("scale", ImageScaler(image_shape=IMAGE_SHAPE)),
             ("clf", _MODELS[model](**classifier_params)),
         ]
     )

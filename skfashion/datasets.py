@@ -25,6 +25,7 @@ from ._atomic import atomic_path
 
 __all__ = [
     "CLASS_NAMES",
+    "IMAGE_SHAPE",
     "DatasetIntegrityError",
     "as_model_labels",
     "display_names",
@@ -49,7 +50,11 @@ CLASS_NAMES: tuple[str, ...] = (
     "Ankle boot",
 )
 # The columns of fetch_fashion_mnist(as_frame=True): the pixels in row order.
-_FEATURE_NAMES: tuple[str, ...] = tuple(f"pixel_{i}" for i in range(784))
+#: (height, width) of every Fashion-MNIST image. Also ``skfashion.IMAGE_SHAPE``.
+IMAGE_SHAPE: tuple[int, int] = (28, 28)
+_FEATURE_NAMES: tuple[str, ...] = tuple(
+    f"pixel_{i}" for i in range(IMAGE_SHAPE[0] * IMAGE_SHAPE[1])
+)
 
 _SUBSETS = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -61,7 +66,7 @@ _SUBSETS = {
 _FILES = {
     "train-images-idx3-ubyte": (
         "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
-        (60000, 28, 28),
+        (60000, *IMAGE_SHAPE),
     ),
     "train-labels-idx1-ubyte": (
         "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
@@ -69,7 +74,7 @@ _FILES = {
     ),
     "t10k-images-idx3-ubyte": (
         "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
-        (10000, 28, 28),
+        (10000, *IMAGE_SHAPE),
     ),
     "t10k-labels-idx1-ubyte": (
         "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
@@ -314,7 +319,7 @@ def fetch_fashion_mnist(
     data = images_arr.reshape(len(images_arr), -1)
     if not data.flags.writeable:
         data = data.copy()
-    images_view = data.reshape(-1, 28, 28)
+    images_view = data.reshape(-1, *IMAGE_SHAPE)
     target = np.concatenate(labels).astype(np.int64)
     feature_names = list(_FEATURE_NAMES)
 

@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import Options, StrOptions
 from sklearn.utils.validation import validate_data
 
-from .datasets import _FEATURE_NAMES
+from .datasets import _FEATURE_NAMES, IMAGE_SHAPE
 
 __all__ = ["ImageScaler", "load_image"]
 
@@ -273,7 +273,7 @@ def _drop_pixel_names(X):
 
 # -- photos ------------------------------------------------------------------------
 
-_SIDE = 28  # Fashion-MNIST's image size: the garment's longest side
+_SIDE = max(IMAGE_SHAPE)  # the garment's longest side
 # Fashion-MNIST's images all peak at 254 or 255. A garment dimmer than this
 # (grey on grey) is stretched to peak at 255; brighter ones are left alone
 # (see docs/decisions: photo brightness).

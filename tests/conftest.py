@@ -20,15 +20,6 @@ def _private_data_home(tmp_path_factory):
         os.environ["SKFASHION_DATA"] = old
 
 
-def _stratified(X, y, n, seed):
-    from sklearn.model_selection import train_test_split
-
-    X_sub, _, y_sub, _ = train_test_split(
-        X, y, train_size=n, stratify=y, random_state=seed
-    )
-    return X_sub, y_sub
-
-
 @pytest.fixture(scope="session")
 def fashion_train():
     from skfashion import fetch_fashion_mnist
@@ -46,13 +37,21 @@ def fashion_test():
 @pytest.fixture(scope="session")
 def small_train(fashion_train):
     """2,000 real training images (200 per class), raw uint8 pixels."""
-    return _stratified(fashion_train.data, fashion_train.target, 2000, seed=0)
+    from skfashion import stratified_subsample
+
+    return stratified_subsample(
+        fashion_train.data, fashion_train.target, 2000, random_state=0
+    )
 
 
 @pytest.fixture(scope="session")
 def small_test(fashion_test):
     """1,000 real test images (100 per class), raw uint8 pixels."""
-    return _stratified(fashion_test.data, fashion_test.target, 1000, seed=0)
+    from skfashion import stratified_subsample
+
+    return stratified_subsample(
+        fashion_test.data, fashion_test.target, 1000, random_state=0
+    )
 
 
 @pytest.fixture

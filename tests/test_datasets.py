@@ -261,3 +261,31 @@ def test_unwritable_data_home_still_loads(tmp_path, monkeypatch):
     X, y = fetch_fashion_mnist(subset="test", data_home=tmp_path, return_X_y=True)
     assert X.shape == (10000, 784) and np.bincount(y).tolist() == [1000] * 10
     assert not list(tmp_path.glob("*.npy"))
+
+
+def test_stratified_subsample_keeps_the_class_shares():
+    from skfashion import stratified_subsample
+
+    y = np.repeat(np.arange(10), 50)
+    X = np.arange(len(y))[:, None]
+    X_sub, y_sub = stratified_subsample(X, y, 100, random_state=0)
+    assert np.bincount(y_sub).tolist() == [10] * 10
+    np.testing.assert_array_equal(y[X_sub[:, 0]], y_sub)  # rows kept together
+    again = stratified_subsample(X, y, 100, random_state=0)
+    np.testing.assert_array_equal(again[0], X_sub)
+    assert stratified_subsample(X, y, None)[0] is X
+    assert stratified_subsample(X, y, 10_000)[0] is X
+
+
+def test_labels_in_the_model_s_own_kind():
+    from skfashion import CLASS_NAMES, as_model_labels, display_names
+
+    y = np.array([0, 9, 3])
+    np.testing.assert_array_equal(as_model_labels(y, np.arange(10)), y)
+    names = as_model_labels(y, np.asarray(CLASS_NAMES))
+    assert names.tolist() == ["T-shirt/top", "Ankle boot", "Dress"]
+    with pytest.raises(ValueError, match="neither Fashion-MNIST's class numbers"):
+        as_model_labels(y, np.array(["top", "bottom"]))
+    assert display_names(np.array([1, 8])) == ["Trouser", "Bag"]
+    assert display_names(np.array([3, 42])) == ["3", "42"]  # not Fashion-MNIST's
+    assert display_names(np.array(["top"])) == ["top"]

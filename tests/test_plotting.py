@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from skfashion.plotting import plot_confusion_matrix, plot_history, plot_predictions
+from skfashion.plotting import (
+    plot_comparison,
+    plot_confusion_matrix,
+    plot_history,
+    plot_predictions,
+)
 
 HISTORY = {
     "loss": [1.0, 0.6, 0.5],
@@ -66,3 +71,14 @@ def test_confusion_matrix_counts():
     texts = sorted(t.get_text() for t in ax.texts)
     # [[1, 1, 0], [0, 1, 0], [0, 0, 1]]
     assert texts.count("1") == 4 and texts.count("0") == 5
+
+
+def test_comparison_bars_in_the_given_order(tmp_path):
+    fig = plot_comparison(["a", "b"], [0.9, 0.8], [0.01, 0.02], cv=3)
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    assert [round(p.get_width(), 2) for p in ax.patches] == [0.9, 0.8]
+    assert ax.get_xlabel() == "accuracy, 3-fold stratified cross-validation"
+    fig.savefig(tmp_path / "c.png")
+    with pytest.raises(ValueError, match="one entry per model"):
+        plot_comparison(["a", "b"], [0.9])
