@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= output
 
-.PHONY: install run test lint bench bench-quick docs docs-full clean
+.PHONY: install run test test-fast lint bench bench-quick docs docs-full clean
 
 install: $(STAMP)
 
@@ -33,6 +33,11 @@ lint: install
 
 test: install lint
 	$(BIN)/python -m pytest -q -n 2 --durations=15
+
+# The inner loop: everything but the tests marked slow (examples, docs build,
+# fresh processes, real-data accuracy).
+test-fast: install
+	$(BIN)/python -m pytest -q -n 2 -m "not slow"
 
 bench: install
 	$(BIN)/python benchmarks/run.py

@@ -57,3 +57,25 @@ def small_test(fashion_test):
 @pytest.fixture
 def rng():
     return np.random.RandomState(0)
+
+
+@pytest.fixture(scope="session")
+def scaled(small_train, small_test):
+    """small_train and small_test through ImageScaler: (X, y, X_test, y_test)."""
+    from skfashion import IMAGE_SHAPE, ImageScaler
+
+    scaler = ImageScaler(image_shape=IMAGE_SHAPE)
+    X, y = small_train
+    X_test, y_test = small_test
+    return scaler.fit_transform(X), y, scaler.transform(X_test), y_test
+
+
+@pytest.fixture(scope="session")
+def fitted(scaled):
+    """A small FashionMLPClassifier fitted once per test run (per worker)."""
+    from params import FAST
+
+    from skfashion import FashionMLPClassifier
+
+    X, y, _, _ = scaled
+    return FashionMLPClassifier(**FAST).fit(X, y)

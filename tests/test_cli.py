@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -95,7 +94,7 @@ def test_saved_model_carries_no_side_effects_of_the_command(trained):
     clf = load_model(trained / "model.skf")[-1]
     assert clf.verbose == 0 and clf.tensorboard_log_dir is None
     metrics = json.loads((trained / "metrics.json").read_text())
-    assert metrics["params"]["verbose"] in ("0", "2")  # how it was trained
+    assert metrics["params"]["verbose"] == "0"  # how it was trained (--quiet)
     assert metrics["tensorboard_run_dir"].startswith(str(trained.resolve()))
 
 
@@ -198,6 +197,7 @@ for argv in (
 
 
 # oneDNN on prints its notice on any x86 CPU; off is what AVX2-only CPUs get.
+@pytest.mark.slow
 @pytest.mark.parametrize("onednn", ["1", "0"])
 def test_no_tensorflow_lines_from_any_command(tmp_path, onednn):
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
@@ -356,12 +356,14 @@ def test_tune(trained, tmp_path, capsys):
     _fails(args, capsys, "already exist")  # a second tune needs --force
 
 
-def test_bad_grid_value_fails_before_any_training(tmp_path, capsys):
+def test_bad_grid_value_fails_before_any_training(tmp_path, capsys, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("a candidate was trained")
+
+    monkeypatch.setattr(FashionMLPClassifier, "fit", no_training)
     grid = '{"clf__dropout": [0.1, 2.0], "clf__hidden_layer_sizes": [[16]]}'
     args = ["tune", "--grid", grid, "--max-samples", "400", "--output-dir"]
-    start = time.perf_counter()
     _fails([*args, str(tmp_path)], capsys, "grid candidate {'clf__dropout': 2.0")
-    assert time.perf_counter() - start < 30  # no candidate was trained
     assert not list(tmp_path.iterdir())
     grid = '{"clf__hidden_layer_sizes": [[0]]}'
     _fails(["tune", "--grid", grid, "--output-dir", str(tmp_path)], capsys, "positive")
@@ -400,6 +402,7 @@ def test_compare_lists_valid_model_names(tmp_path, capsys):
     assert "unknown models ['Foo']; choose from" in err and "skfashion-cnn" in err
 
 
+@pytest.mark.slow
 def test_compare(tmp_path, capsys):
     args = ["compare", "--cv", "2", "--epochs", "1", "--max-samples", "400"]
     args += ["--models", "skfashion-mlp", "skfashion-cnn", "LogisticRegression", "SVC"]

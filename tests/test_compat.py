@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -79,3 +80,35 @@ def test_python_output_during_the_import_is_kept():
     assert "UserWarning: a real warning" in lines[1]
     assert lines[-2:] == ["E0000 00:00:17.5  12 x.cc:1] a real error", "after"]
     assert "oneDNN" not in result.stderr
+
+
+def test_omp_num_threads_caps_tensorflow_threads():
+    code = textwrap.dedent(
+        """
+        import numpy as np
+        import tensorflow as tf
+        from skfashion import FashionMLPClassifier
+        X, y = np.random.RandomState(0).rand(40, 4), np.arange(40) % 2
+        FashionMLPClassifier(hidden_layer_sizes=(4,), epochs=1).fit(X, y)
+        print(tf.config.threading.get_intra_op_parallelism_threads(),
+              tf.config.threading.get_inter_op_parallelism_threads())
+        """
+    )
+    env = {**__import__("os").environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-2:] == ["1", "1"]
+
+
+@pytest.mark.parametrize("value", ["", "two", "0", "-3"])
+def test_invalid_omp_num_threads_is_ignored(monkeypatch, value):
+    from skfashion._compat import limit_tf_threads
+
+    monkeypatch.setenv("OMP_NUM_THREADS", value)
+    assert limit_tf_threads() is None

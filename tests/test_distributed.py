@@ -8,6 +8,7 @@ distributed = pytest.importorskip(
 )
 
 
+@pytest.mark.slow
 def test_grid_search_on_dask_matches_serial(small_train):
     import joblib
     from sklearn.model_selection import GridSearchCV

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a whole Sphinx build
+
 DOCS = Path(__file__).parents[1] / "docs"
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each example is a fresh process that trains
+
 EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("plot_*.py"))
 FIGURES = {
     "plot_quickstart.py": ["quickstart_history.png", "quickstart_predictions.png"],

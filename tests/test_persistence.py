@@ -224,6 +224,7 @@ def test_reload_in_a_fresh_process_gives_the_same_accuracy(saved, pipeline):
     assert float(out.stdout.split()[-1]) == expected
 
 
+@pytest.mark.slow
 def test_plain_joblib_file_in_a_fresh_process(classifier, tmp_path, small_test):
     X_test, _ = small_test
     path = tmp_path / "clf.joblib"
@@ -528,6 +529,7 @@ def test_same_versions_do_not_warn(saved, recwarn):
 # -- atomicity --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_killed_writer_leaves_the_previous_file_intact(tmp_path, saved):
     """SIGKILL a process in the middle of save_model with a large payload."""
     target = tmp_path / "model.skf"
@@ -559,9 +561,14 @@ def test_killed_writer_leaves_the_previous_file_intact(tmp_path, saved):
         if tmps and tmps[0].stat().st_size > 1_000_000:
             break
         time.sleep(0.01)
+    else:
+        proc.kill()
+        pytest.fail("the writer never got 1 MB into a temporary file")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert tmps, "the writer never started writing"
+    # A killed writer cannot remove its temporary file: one is left, so the
+    # kill landed while a file was being written.
+    assert list(tmp_path.glob(".model.skf.*.tmp")), "the kill missed every write"
     # The target is either untouched or a complete new file, never partial.
     data = target.read_bytes()
     if data == before:

@@ -1,0 +1,139 @@
+"""The network builders (skfashion.networks): blocks, padding, image shapes,
+augmentation, and the training step."""
+
+import numpy as np
+import pytest
+from params import CNN_FAST, FAST
+
+from skfashion import (
+    FashionCNNClassifier,
+    FashionMLPClassifier,
+)
+
+
+def test_cnn_blocks_of_several_convolutions_and_same_padding(rng):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    params = dict(filters=((4, 6), 8), padding="same", hidden_layer_sizes=())
+    clf = FashionCNNClassifier(**{**CNN_FAST, **params}).fit(X, y)
+    convs = [layer for layer in clf.model_.layers if type(layer).__name__ == "Conv2D"]
+    assert [conv.filters for conv in convs] == [4, 6, 8]
+    assert [tuple(conv.output.shape[1:3]) for conv in convs] == [(8, 8), (8, 8), (4, 4)]
+    kinds = [type(layer).__name__ for layer in clf.model_.layers]
+    # Inside a block: conv, batch norm, ReLU, conv, then the block's pooling.
+    assert kinds[1:6] == [
+        "Conv2D",
+        "BatchNormalization",
+        "ReLU",
+        "Conv2D",
+        "MaxPooling2D",
+    ]
+    assert clf.predict(X).shape == (40,)
+
+
+@pytest.mark.parametrize("filters", [(), (0, 4), ((4, ()),), "abc", (2.5,), ((4, -1),)])
+def test_cnn_bad_filters_say_what_is_expected(rng, filters):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    with pytest.raises(
+        ValueError, match=r"filters.* must be (a positive int|an array)"
+    ):
+        FashionCNNClassifier(**{**CNN_FAST, "filters": filters}).fit(X, y)
+
+
+def test_cnn_padding_per_block_the_last_serves_the_rest(rng):
+    X, y = rng.rand(40, 256), np.arange(40) % 2  # 16 x 16 images
+    params = dict(filters=(4, 4, 4), padding=("same", "valid"))
+    clf = FashionCNNClassifier(**{**CNN_FAST, **params}).fit(X, y)
+    convs = [layer for layer in clf.model_.layers if type(layer).__name__ == "Conv2D"]
+    # 16 ("same") -> pool 8 -> 6 ("valid") -> pool 3 -> 1 ("valid").
+    assert [tuple(conv.output.shape[1:3]) for conv in convs] == [
+        (16, 16),
+        (6, 6),
+        (1, 1),
+    ]
+    assert [conv.padding for conv in convs] == ["same", "valid", "valid"]
+
+
+def test_cnn_padding_per_convolution_within_a_block(rng):
+    X, y = rng.rand(40, 256), np.arange(40) % 2  # 16 x 16 images
+    params = dict(filters=((4, 4, 4), 4), padding=(("valid", "same"), "same"))
+    clf = FashionCNNClassifier(**{**CNN_FAST, **params}).fit(X, y)
+    convs = [layer for layer in clf.model_.layers if type(layer).__name__ == "Conv2D"]
+    # The block's last entry ("same") also serves its third convolution.
+    assert [conv.padding for conv in convs] == ["valid", "same", "same", "same"]
+    assert [tuple(conv.output.shape[1:3]) for conv in convs] == [
+        (14, 14),
+        (14, 14),
+        (14, 14),
+        (7, 7),
+    ]
+
+
+def test_cnn_bad_padding_is_refused(rng):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    with pytest.raises(ValueError, match=r"'padding' parameter .* must be a str among"):
+        FashionCNNClassifier(**{**CNN_FAST, "padding": "full"}).fit(X, y)
+    for bad in [("same", "full"), (), ("same", ()), ("same", ("valid", 3))]:
+        with pytest.raises(ValueError, match=r'padding must be "valid", "same" or a'):
+            FashionCNNClassifier(**{**CNN_FAST, "padding": bad}).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("n_features", "image_shape", "expected"),
+    [
+        (784, None, (28, 28)),
+        (20, None, (1, 20)),
+        (20, (4, 5), (4, 5)),
+        (1, None, (1, 1)),
+    ],
+)
+def test_cnn_image_shape(n_features, image_shape, expected, rng):
+    X, y = rng.rand(40, n_features), np.arange(40) % 2
+    clf = FashionCNNClassifier(**{**CNN_FAST, "image_shape": image_shape}).fit(X, y)
+    assert clf.model_.layers[0].target_shape == (*expected, 1)
+    assert clf.predict(X).shape == (40,)
+
+
+def test_cnn_image_shape_must_match_the_features(rng):
+    X, y = rng.rand(40, 784), np.arange(40) % 2
+    with pytest.raises(
+        ValueError, match=r"image_shape=\(27, 27\) holds 729 pixels, but X has 784"
+    ):
+        FashionCNNClassifier(**CNN_FAST, image_shape=(27, 27)).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("shift_range", "kinds"),
+    [(0.05, ["RandomTranslation", "RandomFlip"]), (0.0, ["RandomFlip"])],
+)
+def test_cnn_shift_range(rng, shift_range, kinds):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    params = dict(augment=True, shift_range=shift_range)
+    clf = FashionCNNClassifier(**{**CNN_FAST, **params}).fit(X, y)
+    layers = [layer for layer in clf.model_.layers if "Random" in type(layer).__name__]
+    assert [type(layer).__name__ for layer in layers] == kinds
+    if shift_range:
+        assert layers[0].height_factor == layers[0].width_factor == shift_range
+    # Without augment, shift_range changes nothing.
+    plain = FashionCNNClassifier(**{**CNN_FAST, "shift_range": 0.3}).fit(X, y)
+    assert not any("Random" in type(layer).__name__ for layer in plain.model_.layers)
+
+
+@pytest.mark.parametrize("shift_range", [-0.1, 1.0, "small"])
+def test_cnn_bad_shift_range_is_refused(rng, shift_range):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    clf = FashionCNNClassifier(
+        **{**CNN_FAST, "augment": True, "shift_range": shift_range}
+    )
+    with pytest.raises(ValueError, match=r"'shift_range' parameter .* in the range"):
+        clf.fit(X, y)
+
+
+def test_fitted_network_still_fits_rows_with_keras_fit(scaled):
+    # model_ is a Keras model: its own fit(X, Y) after the estimator's fit
+    # runs Keras' step on rows, not the estimator's loop over indices.
+    X, y = scaled[0][:200], scaled[1][:200]
+    clf = FashionMLPClassifier(**FAST).fit(X, y)
+    before = int(clf.model_.optimizer.iterations)
+    Y = np.eye(len(clf.classes_), dtype="float32")[np.searchsorted(clf.classes_, y)]
+    clf.model_.fit(X, Y, batch_size=50, epochs=1, verbose=0)
+    assert int(clf.model_.optimizer.iterations) == before + 200 // 50
