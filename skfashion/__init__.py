@@ -38,7 +38,7 @@ _LAZY = {
     "plot_predictions": "plotting",
     "plot_confusion_matrix": "plotting",
     "plot_comparison": "plotting",
-    "load_image": "preprocessing",
+    "load_image": "photos",
 }
 
 __all__ = [
@@ -99,13 +99,14 @@ if TYPE_CHECKING:  # pragma: no cover
         read_manifest,
         save_model,
     )
+    from .photos import load_image
     from .plotting import (
         plot_comparison,
         plot_confusion_matrix,
         plot_history,
         plot_predictions,
     )
-    from .preprocessing import ImageScaler, load_image
+    from .preprocessing import ImageScaler
     from .presets import PRESETS
 
 

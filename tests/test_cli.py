@@ -300,7 +300,7 @@ def test_predict_png_files_match_test_indices(trained, pngs, capsys):
 
 
 def test_load_image_conversion(tmp_path, fashion_test):
-    from skfashion.preprocessing import load_image
+    from skfashion.photos import load_image
 
     image = fashion_test.images[0]
     Image.fromarray(image).save(tmp_path / "a.png")

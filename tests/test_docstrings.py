@@ -11,6 +11,7 @@ MODULES = [
     "skfashion.baselines",
     "skfashion.classifier",
     "skfashion.datasets",
+    "skfashion.photos",
     "skfashion.preprocessing",
 ]
 

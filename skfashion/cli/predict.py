@@ -46,8 +46,8 @@ def run(args) -> int:
     import numpy as np
 
     from ..datasets import display_names, fetch_fashion_mnist
+    from ..photos import load_image
     from ..plotting import plot_predictions
-    from ..preprocessing import load_image
 
     if not args.images and not args.test_index:
         raise CLIError("give image files or --test-index N (see --help)")

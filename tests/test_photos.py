@@ -1,0 +1,138 @@
+"""load_image (skfashion.photos): photos of any kind read as Fashion-MNIST images."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from skfashion import load_image
+from skfashion._photos import PHOTO_KINDS, make_photo
+
+
+def test_every_test_image_round_trips_unchanged(fashion_test):
+    for image in fashion_test.images:
+        assert np.array_equal(load_image(image), image)
+
+
+def _png(array, **kw) -> io.BytesIO:
+    buf = io.BytesIO()
+    Image.fromarray(array, **kw).save(buf, "PNG")
+    buf.seek(0)
+    return buf
+
+
+@pytest.fixture(scope="module")
+def fitted_mlp(small_train):
+    from skfashion import make_fashion_pipeline
+
+    X, y = small_train
+    return make_fashion_pipeline(epochs=5, random_state=0).fit(X, y)
+
+
+@pytest.fixture
+def garment(fashion_test):
+    return fashion_test.images[0]  # an ankle boot
+
+
+def test_accepts_paths_files_arrays_and_pil_images(garment, tmp_path):
+    path = tmp_path / "boot.png"
+    Image.fromarray(garment).save(path)
+    for source in (path, str(path), open(path, "rb"), Image.open(path), garment):
+        np.testing.assert_array_equal(load_image(source), garment)
+
+
+@pytest.mark.parametrize("kind", list(PHOTO_KINDS))
+def test_photos_come_back_close_to_the_image(garment, kind):
+    image = load_image(make_photo(garment, kind))
+    assert image.shape == (28, 28) and image.dtype == np.uint8
+    # The photo is 4x larger and resized back: close, not equal.
+    assert np.abs(image.astype(int) - garment).mean() < 25, kind
+
+
+def test_exif_orientation_is_applied(garment):
+    rotated = load_image(make_photo(garment, "EXIF-rotated JPEG"))
+    upright = load_image(make_photo(garment, "colour JPEG"))
+    assert np.abs(rotated.astype(int) - upright).mean() < 3
+    sideways = np.rot90(upright)
+    assert np.abs(rotated.astype(int) - sideways).mean() > 20
+
+
+def test_transparent_background_is_not_read_as_blank(garment):
+    image = load_image(make_photo(garment, "transparent PNG"))
+    assert image.max() > 240 and image[0, 0] == 0
+
+
+def test_sixteen_bits_keep_their_levels(garment):
+    image = load_image(make_photo(garment, "16-bit PNG"))
+    assert len(np.unique(image)) > 50  # not thresholded to 2 levels
+
+
+def test_palette_image():
+    array = np.pad(np.full((20, 10), 200, np.uint8), 10)
+    image = load_image(Image.fromarray(array).convert("P"))
+    assert image.max() == 200 and image[0, 0] == 0
+
+
+def test_uneven_background_comes_out_black(garment):
+    photo = Image.open(make_photo(garment, "uneven 205-250"))
+    assert np.ptp(np.asarray(photo)[0]) > 40  # the border is uneven
+    on_white = load_image(make_photo(garment, "white"))
+    assert np.abs(load_image(photo).astype(int) - on_white).mean() < 2
+
+
+def test_dim_garment_is_stretched():
+    photo = np.full((60, 40), 180, dtype=np.uint8)
+    photo[10:50, 10:30] = 120  # grey on grey
+    image = load_image(photo)
+    assert image.max() == 255 and image[0, 0] == 0
+
+
+@pytest.mark.parametrize(
+    "image, match",
+    [
+        (np.full((40, 40), 255, np.uint8), r"No garment found.*uniform.*255 of 255"),
+        (np.zeros((40, 40), np.uint8), r"No garment found.*0 of 255"),
+        (np.full((40, 40), 0.5), r"No garment found.*128 of 255"),
+        (np.zeros((5, 5, 2)), r"Expected one image of shape"),
+        (np.zeros((2, 28, 28)), r"Expected one image of shape"),
+        (-np.ones((5, 5)), "finite and non-negative"),
+        (np.full((5, 5), np.nan), "finite and non-negative"),
+        (np.full((5, 5), 300.0), r"Pixel values must lie in \[0, 255\]"),
+        (np.array([["a"]]), "Expected numeric pixels"),
+    ],
+)
+def test_bad_images_are_clear_value_errors(image, match):
+    with pytest.raises(ValueError, match=match):
+        load_image(image)
+
+
+def test_white_jpeg_is_no_garment():
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 40), (255, 255, 255)).save(buf, "JPEG")
+    buf.seek(0)
+    with pytest.raises(ValueError, match="No garment found"):
+        load_image(buf)
+
+
+def test_bad_files_are_clear_value_errors(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("not an image")
+    with pytest.raises(ValueError, match=r"Cannot read .*notes.txt as an image"):
+        load_image(text)
+    with pytest.raises(ValueError, match="Image file not found"):
+        load_image(tmp_path / "missing.png")
+    with pytest.raises(ValueError, match="is a directory"):
+        load_image(tmp_path)
+
+
+def test_photo_accuracy_within_3_points_of_the_raw_images(fitted_mlp, fashion_test):
+    """The photo benchmark on 300 test images (all 10,000 in benchmarks/)."""
+    rng = np.random.RandomState(0)
+    idx = rng.permutation(len(fashion_test.target))[:300]
+    images, y = fashion_test.images[idx], fashion_test.target[idx]
+    raw = np.mean(fitted_mlp.predict(images) == y)
+    for kind in PHOTO_KINDS:
+        photos = np.stack([load_image(make_photo(im, kind)) for im in images])
+        accuracy = np.mean(fitted_mlp.predict(photos) == y)
+        assert accuracy >= raw - 0.03, (kind, accuracy, raw)
