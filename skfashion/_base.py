@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
 
 from . import _callbacks, _data, _inference
 from ._compat import KerasClassifier, keras, limit_tf_threads
+from ._labels import OneHotLabels
 from .preprocessing import _check_not_single
 
 
@@ -48,54 +49,6 @@ def _seeds(random_state) -> _Seeds:
     """
     rng = check_random_state(random_state)
     return _Seeds(*(int(s) for s in rng.randint(2**31 - 1, size=len(_Seeds._fields))))
-
-
-class _OneHotLabels(BaseEstimator):
-    """Encode labels as one-hot rows for categorical cross-entropy, and back.
-
-    Replaces SciKeras' ClassifierLabelEncoder, which gives binary problems a
-    single sigmoid column and squeezes single-row probabilities to 1-D.
-    """
-
-    def __init__(self, classes=None):
-        self.classes = classes
-
-    def fit(self, y):
-        classes = np.unique(y) if self.classes is None else np.unique(self.classes)
-        unknown = np.setdiff1d(np.unique(y), classes)
-        if unknown.size:
-            raise ValueError(
-                f"y contains labels {unknown.tolist()} that are not in "
-                f"classes={classes.tolist()}."
-            )
-        self.classes_ = classes
-        self.n_classes_ = len(classes)
-        return self
-
-    def transform(self, y):
-        idx = np.searchsorted(self.classes_, y)
-        idx = np.clip(idx, 0, self.n_classes_ - 1)
-        unseen = self.classes_[idx] != y
-        if np.any(unseen):
-            raise ValueError(
-                f"y contains labels not seen in the first fit: "
-                f"{np.unique(np.asarray(y)[unseen]).tolist()}; known classes are "
-                f"{self.classes_.tolist()}."
-            )
-        return np.eye(self.n_classes_, dtype=np.float32)[idx]
-
-    def inverse_transform(self, proba, return_proba=False):
-        if return_proba:
-            return proba
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def get_metadata(self):
-        return {
-            "classes_": self.classes_,
-            "n_classes_": self.n_classes_,
-            "n_outputs_": 1,
-            "n_outputs_expected_": 1,
-        }
 
 
 class FashionClassifierBase(KerasClassifier):
@@ -353,7 +306,7 @@ class FashionClassifierBase(KerasClassifier):
         """Validate (X, y), fit the label encoder and build a new network
         compiled for ``epochs`` epochs on X."""
         X, y = self._validate_data(X, y, reset=True, need_two_classes=classes is None)
-        self.target_encoder_ = _OneHotLabels(classes=classes).fit(y)
+        self.target_encoder_ = OneHotLabels(classes=classes).fit(y)
         for key, value in self.target_encoder_.get_metadata().items():
             setattr(self, key, value)
         n_steps = self._train_steps(len(X), epochs)
@@ -387,7 +340,7 @@ class FashionClassifierBase(KerasClassifier):
         self : estimator
             The fitted classifier.
         """
-        self.target_encoder_ = _OneHotLabels(classes=classes).fit(classes)
+        self.target_encoder_ = OneHotLabels(classes=classes).fit(classes)
         for key, value in self.target_encoder_.get_metadata().items():
             setattr(self, key, value)
         self.history_ = history
@@ -504,44 +457,12 @@ class FashionClassifierBase(KerasClassifier):
             return 0.1
         return self.validation_split
 
-    def _callbacks(self, has_validation: bool):
-        callbacks = []
-        for cb in self.callbacks or []:
-            callbacks.append(cb() if isinstance(cb, type) else cb)
-        if self.learning_rate == "adaptive":
-            callbacks.append(
-                keras.callbacks.ReduceLROnPlateau(
-                    monitor="val_accuracy" if has_validation else "loss",
-                    mode="max" if has_validation else "min",
-                    factor=0.2,
-                    patience=2,
-                )
-            )
-        if self.learning_rate == "cosine":
-            callbacks.append(
-                keras.callbacks.LearningRateScheduler(
-                    _callbacks.cosine(float(self.optimizer__learning_rate), self.epochs)
-                )
-            )
-        if self.early_stopping:
-            callbacks.append(
-                keras.callbacks.EarlyStopping(
-                    monitor="val_accuracy",
-                    mode="max",
-                    patience=self.n_iter_no_change,
-                    restore_best_weights=True,
-                )
-            )
-        self.tensorboard_run_dir_ = None
+    def _fit_callbacks(self, has_validation: bool) -> list:
+        graph = None
         if self.tensorboard_log_dir is not None:
-            run_dir = _callbacks.run_dir(self.tensorboard_log_dir)
-            self.tensorboard_run_dir_ = str(run_dir)
             graph = _inference.predictor(self.model_, self.n_features_in_)[0].graph
-            callbacks.append(
-                _callbacks.TensorBoardLogger(
-                    run_dir, graph=graph, histogram_freq=self.tensorboard_histogram_freq
-                )
-            )
+        callbacks, run_dir = _callbacks.fit_callbacks(self, has_validation, graph)
+        self.tensorboard_run_dir_ = run_dir
         return callbacks
 
     def _train(self, X, Y, sample_weight, *, seeds, epochs, initial_epoch):
@@ -572,7 +493,7 @@ class FashionClassifierBase(KerasClassifier):
                 epochs=initial_epoch + epochs,
                 initial_epoch=initial_epoch,
                 validation_data=validation,
-                callbacks=order_callbacks + self._callbacks(val_idx is not None),
+                callbacks=order_callbacks + self._fit_callbacks(val_idx is not None),
                 shuffle=False,  # the dataset orders each epoch, with its own seed
                 verbose=self.verbose,
             )

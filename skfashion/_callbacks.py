@@ -37,6 +37,49 @@ def cosine(initial: float, epochs: int):
     return rate
 
 
+def fit_callbacks(clf, has_validation: bool, graph) -> tuple[list, str | None]:
+    """The callbacks one fit of ``clf`` runs, and its TensorBoard run folder.
+
+    ``clf``'s own ``callbacks``, then what its parameters ask for: the
+    learning-rate schedule, early stopping and TensorBoard logging (of
+    ``graph``, the network's inference graph).
+    """
+    callbacks = [cb() if isinstance(cb, type) else cb for cb in clf.callbacks or []]
+    if clf.learning_rate == "adaptive":
+        callbacks.append(
+            keras.callbacks.ReduceLROnPlateau(
+                monitor="val_accuracy" if has_validation else "loss",
+                mode="max" if has_validation else "min",
+                factor=0.2,
+                patience=2,
+            )
+        )
+    if clf.learning_rate == "cosine":
+        callbacks.append(
+            keras.callbacks.LearningRateScheduler(
+                cosine(float(clf.optimizer__learning_rate), clf.epochs)
+            )
+        )
+    if clf.early_stopping:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_accuracy",
+                mode="max",
+                patience=clf.n_iter_no_change,
+                restore_best_weights=True,
+            )
+        )
+    if clf.tensorboard_log_dir is None:
+        return callbacks, None
+    folder = run_dir(clf.tensorboard_log_dir)
+    callbacks.append(
+        TensorBoardLogger(
+            folder, graph=graph, histogram_freq=clf.tensorboard_histogram_freq
+        )
+    )
+    return callbacks, str(folder)
+
+
 def run_dir(log_dir) -> Path:
     """A new TensorBoard run folder under ``log_dir``, unique per fit."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
