@@ -15,8 +15,8 @@ from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils import ClassifierTags, check_random_state, compute_sample_weight
+from sklearn.base import _fit_context
+from sklearn.utils import check_random_state, compute_sample_weight
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _callbacks, _data, _inference
-from ._compat import KerasClassifier, keras, limit_tf_threads
+from ._compat import ScikitLearnKerasClassifier, keras, limit_tf_threads
 from ._labels import OneHotLabels
 from .preprocessing import _check_not_single
 
@@ -51,7 +51,7 @@ def _seeds(random_state) -> _Seeds:
     return _Seeds(*(int(s) for s in rng.randint(2**31 - 1, size=len(_Seeds._fields))))
 
 
-class FashionClassifierBase(KerasClassifier):
+class FashionClassifierBase(ScikitLearnKerasClassifier):
     """Base class of skfashion's classifiers; not for direct use.
 
     Subclasses define ``__init__`` (their own parameters, then the shared
@@ -123,55 +123,6 @@ class FashionClassifierBase(KerasClassifier):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
-
-    # -- scikit-learn's parameter protocol, not SciKeras' ----------------------
-    # SciKeras reads parameters from ``vars(self)`` and accepts any routed
-    # ``prefix__name``; then ``clone`` silently drops what the signature does
-    # not list. Here the signature is the single source of truth.
-    _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
-
-    def set_params(self, **params):
-        """Set the parameters of this estimator.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters, including ``optimizer__learning_rate``.
-
-        Returns
-        -------
-        self : estimator
-            This estimator.
-        """
-        valid = self._get_param_names()
-        for key, value in params.items():
-            if key not in valid:
-                # No parameter holds an estimator, so nothing nests: an unknown
-                # ``optimizer__beta_1`` would otherwise be dropped by clone.
-                raise ValueError(
-                    f"Invalid parameter {key!r} for estimator {type(self).__name__}."
-                    f" Valid parameters are: {sorted(valid)!r}."
-                )
-            setattr(self, key, value)
-        return self
-
-    __repr__ = BaseEstimator.__repr__
-
-    def __sklearn_tags__(self):
-        # Static: this runs inside is_classifier, i.e. inside every
-        # cross_val_score, so it imports nothing and asks no device.
-        tags = BaseEstimator.__sklearn_tags__(self)
-        tags.estimator_type = "classifier"
-        tags.classifier_tags = ClassifierTags()
-        tags.target_tags.required = True
-        # With an integer random_state every random op is seeded and the CPU
-        # kernels are deterministic (tested); skfashion installs TensorFlow's
-        # CPU build. GPU kernels may not be deterministic.
-        tags.non_deterministic = False
-        return tags
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "model_")
 
     # -- fitting ---------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)

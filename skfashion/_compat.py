@@ -24,6 +24,8 @@ import tempfile
 from collections.abc import Iterator
 
 import sklearn
+from sklearn.base import BaseEstimator
+from sklearn.utils import ClassifierTags
 from sklearn.utils.fixes import parse_version
 
 SCIKERAS_VERSION = "0.13.0"
@@ -88,7 +90,7 @@ with _startup_lines_filtered():
     import scikeras
     from scikeras.wrappers import KerasClassifier
 
-__all__ = ["KerasClassifier", "keras", "limit_tf_threads"]
+__all__ = ["KerasClassifier", "ScikitLearnKerasClassifier", "keras", "limit_tf_threads"]
 
 if scikeras.__version__ != SCIKERAS_VERSION:  # pragma: no cover - install guard
     raise ImportError(
@@ -131,3 +133,61 @@ def limit_tf_threads() -> int | None:
     except RuntimeError:  # TensorFlow already initialised in this process
         return None
     return n_threads
+
+
+class ScikitLearnKerasClassifier(KerasClassifier):
+    """SciKeras' ``KerasClassifier`` with scikit-learn's protocol put back.
+
+    Each override undoes one SciKeras behaviour that breaks scikit-learn:
+    parameters read from the signature, not ``vars(self)``; ``set_params``
+    that refuses unknown names; scikit-learn's ``repr``; tags in the 1.6+
+    API (SciKeras 0.13 predates it); fitted means a network exists.
+    """
+
+    # SciKeras reads parameters from ``vars(self)`` and accepts any routed
+    # ``prefix__name``; then ``clone`` silently drops what the signature does
+    # not list. Here the signature is the single source of truth.
+    _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, including ``optimizer__learning_rate``.
+
+        Returns
+        -------
+        self : estimator
+            This estimator.
+        """
+        valid = self._get_param_names()
+        for key, value in params.items():
+            if key not in valid:
+                # No parameter holds an estimator, so nothing nests: an unknown
+                # ``optimizer__beta_1`` would otherwise be dropped by clone.
+                raise ValueError(
+                    f"Invalid parameter {key!r} for estimator {type(self).__name__}."
+                    f" Valid parameters are: {sorted(valid)!r}."
+                )
+            setattr(self, key, value)
+        return self
+
+    __repr__ = BaseEstimator.__repr__
+
+    def __sklearn_tags__(self):
+        # Static: this runs inside is_classifier, i.e. inside every
+        # cross_val_score, so it imports nothing and asks no device.
+        tags = BaseEstimator.__sklearn_tags__(self)
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        tags.target_tags.required = True
+        # With an integer random_state every random op is seeded and the CPU
+        # kernels are deterministic (tested); skfashion installs TensorFlow's
+        # CPU build. GPU kernels may not be deterministic.
+        tags.non_deterministic = False
+        return tags
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "model_")
