@@ -5,33 +5,26 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import (
-    CLIError,
-    add_force,
-    check_free,
-    positive_int,
-    say,
-    wrote,
-)
+from . import _common
 
 HELP = "cross-validate against classical models"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the command's options to its parser ``p``."""
-    p.add_argument("--cv", type=positive_int, default=5, help="number of folds")
+    p.add_argument("--cv", type=_common.positive_int, default=5, help="number of folds")
     p.add_argument(
-        "--epochs", type=positive_int, help="epochs of both skfashion networks"
+        "--epochs", type=_common.positive_int, help="epochs of both skfashion networks"
     )
     p.add_argument(
         "--max-samples",
-        type=positive_int,
+        type=_common.positive_int,
         default=10000,
         help="stratified subsample of the training set",
     )
     p.add_argument(
         "--svm-samples",
-        type=positive_int,
+        type=_common.positive_int,
         default=5000,
         help="smaller subsample for the SVC, whose fit grows quadratically",
     )
@@ -47,7 +40,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         default="output",
         help="where compare.md, compare.csv and compare.png go",
     )
-    add_force(p)
+    _common.add_force(p)
 
 
 def run(args) -> None:
@@ -65,7 +58,7 @@ def run(args) -> None:
 
     out = Path(args.output_dir)
     files = [out / f"compare.{ext}" for ext in ("md", "csv", "png")]
-    check_free(args, *files)
+    _common.check_free(args, *files)
     epochs = {} if args.epochs is None else {"epochs": args.epochs}
     mlp, cnn = (
         make_fashion_pipeline(model, random_state=args.random_state, **epochs)
@@ -83,7 +76,7 @@ def run(args) -> None:
         unknown = set(args.models) - {name.split(" ")[0] for name in models}
         if unknown:
             known = sorted(name.split(" ")[0] for name in models)
-            raise CLIError(
+            raise _common.CLIError(
                 f"unknown models {sorted(unknown)}; choose from {', '.join(known)}"
             )
         models = {k: v for k, v in models.items() if k.split(" ")[0] in args.models}
@@ -111,7 +104,7 @@ def run(args) -> None:
                 "fit_seconds_mean": float(np.mean(result["fit_time"])),
             }
         )
-        say(args, f"{name}: {rows[-1]['accuracy_mean']:.4f}")
+        _common.say(args, f"{name}: {rows[-1]['accuracy_mean']:.4f}")
     out.mkdir(parents=True, exist_ok=True)
     header = "| model | samples | accuracy (mean ± std) | fit time (s) |"
     lines = [header, "|---|---:|---:|---:|"]
@@ -134,4 +127,4 @@ def run(args) -> None:
         cv=args.cv,
     )
     fig.savefig(files[2], dpi=100)
-    wrote(files)
+    _common.wrote(files)

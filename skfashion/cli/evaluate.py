@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import (
-    add_allow_pickle,
-    add_force,
-    load,
-    plot_target,
-    test_labels,
-    wrote,
-)
+from . import _common
 
 HELP = "test accuracy, report and confusion matrix"
 
@@ -19,9 +12,9 @@ HELP = "test accuracy, report and confusion matrix"
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the command's options to its parser ``p``."""
     p.add_argument("model", help="a saved model (.skf)")
-    add_allow_pickle(p)
+    _common.add_allow_pickle(p)
     p.add_argument("--plot", metavar="PNG", help="also draw the confusion matrix")
-    add_force(p)
+    _common.add_force(p)
 
 
 def run(args) -> None:
@@ -31,10 +24,10 @@ def run(args) -> None:
     from ..datasets import CLASS_NAMES, fetch_fashion_mnist
     from ..plotting import plot_confusion_matrix
 
-    plot = plot_target(args)
-    model = load(args)
+    plot = _common.plot_target(args)
+    model = _common.load(args)
     test = fetch_fashion_mnist(subset="test")
-    labels = test_labels(model.classes_, np.arange(len(CLASS_NAMES)))
+    labels = _common.test_labels(model.classes_, np.arange(len(CLASS_NAMES)))
     y_test = labels[test.target]
     y_pred = model.predict(test.data)
     print(f"test accuracy: {accuracy_score(y_test, y_pred):.4f}")
@@ -52,4 +45,4 @@ def run(args) -> None:
     print(confusion_matrix(y_test, y_pred, labels=labels))
     if plot is not None:
         plot_confusion_matrix(y_test, y_pred).savefig(plot, dpi=100)
-        wrote([plot])
+        _common.wrote([plot])

@@ -5,15 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import (
-    CLIError,
-    add_allow_pickle,
-    add_force,
-    check_free,
-    load,
-    say,
-    wrote,
-)
+from . import _common
 
 HELP = "export a saved model as one ONNX graph"
 
@@ -28,22 +20,22 @@ def configure(p: argparse.ArgumentParser) -> None:
         default="float32",
         help="type of the graph's pixel input",
     )
-    add_allow_pickle(p)
-    add_force(p)
+    _common.add_allow_pickle(p)
+    _common.add_force(p)
 
 
 def run(args) -> None:
     from ..onnx import export_onnx
 
-    check_free(args, Path(args.output))
-    model = load(args)
+    _common.check_free(args, Path(args.output))
+    model = _common.load(args)
     try:
         path = export_onnx(model, args.output, input_dtype=args.input_dtype)
     except ImportError as exc:
-        raise CLIError(str(exc)) from None
-    say(
+        raise _common.CLIError(str(exc)) from None
+    _common.say(
         args,
         f"input X ({args.input_dtype} pixels), outputs label and probabilities; "
         "serve it with onnxruntime (no TensorFlow needed)",
     )
-    wrote([path])
+    _common.wrote([path])

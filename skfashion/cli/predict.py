@@ -7,15 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ._common import (
-    CLIError,
-    add_allow_pickle,
-    add_force,
-    load,
-    plot_target,
-    test_labels,
-    wrote,
-)
+from . import _common
 
 HELP = "classify image files or test-set images"
 
@@ -38,8 +30,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="classify test-set images by index (0 to 9999)",
     )
     p.add_argument("--plot", metavar="PNG", help="draw the images and predictions")
-    add_allow_pickle(p)
-    add_force(p)
+    _common.add_allow_pickle(p)
+    _common.add_force(p)
 
 
 def run(args) -> int:
@@ -50,12 +42,12 @@ def run(args) -> int:
     from ..plotting import plot_predictions
 
     if not args.images and not args.test_index:
-        raise CLIError("give image files or --test-index N (see --help)")
-    plot = plot_target(args)
+        raise _common.CLIError("give image files or --test-index N (see --help)")
+    plot = _common.plot_target(args)
     if Path(args.model).suffix == ".onnx":
         predict_proba, classes = _onnx_predictor(args.model)
     else:
-        model = load(args)
+        model = _common.load(args)
         predict_proba, classes = model.predict_proba, np.asarray(model.classes_)
     images, names, y_true, failed = [], [], [], 0
     for path in args.images:
@@ -71,7 +63,7 @@ def run(args) -> int:
         test = fetch_fashion_mnist(subset="test")
         bad = [i for i in args.test_index if not 0 <= i < len(test.target)]
         if bad:
-            raise CLIError(f"--test-index must be in [0, 9999], got {bad}")
+            raise _common.CLIError(f"--test-index must be in [0, 9999], got {bad}")
         images.extend(test.images[args.test_index])
         names.extend(f"test[{i}]" for i in args.test_index)
         y_true.extend(test.target[args.test_index])
@@ -91,7 +83,7 @@ def run(args) -> int:
                 class_names=display,
             )
             fig.savefig(plot, dpi=100)
-            wrote([plot])
+            _common.wrote([plot])
     if failed:
         print(
             f"skfashion: error: {failed} of {len(args.images)} image files could not "
@@ -109,17 +101,19 @@ def _onnx_predictor(path: str):
     try:
         import onnxruntime as ort
     except ImportError:
-        raise CLIError(
+        raise _common.CLIError(
             "predicting with an .onnx model needs onnxruntime: "
             "pip install 'skfashion[onnx]'"
         ) from None
     if not Path(path).is_file():
-        raise CLIError(f"model file not found: {path}")
+        raise _common.CLIError(f"model file not found: {path}")
     try:
         session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
         classes = json.loads(session.get_modelmeta().custom_metadata_map["classes"])
     except Exception as exc:  # onnxruntime raises its own exception types
-        raise CLIError(f"cannot read {path} as a skfashion ONNX model: {exc}") from None
+        raise _common.CLIError(
+            f"cannot read {path} as a skfashion ONNX model: {exc}"
+        ) from None
     dtype = np.uint8 if session.get_inputs()[0].type == "tensor(uint8)" else np.float32
 
     def predict_proba(X):
@@ -135,8 +129,8 @@ def _true_columns(classes, y_true):
     if not y_true or any(t is None for t in y_true):
         return None
     try:
-        labels = test_labels(classes, np.asarray(y_true))
-    except CLIError:  # labels of another kind: nothing to mark
+        labels = _common.test_labels(classes, np.asarray(y_true))
+    except _common.CLIError:  # labels of another kind: nothing to mark
         return None
     index = {c: i for i, c in enumerate(classes.tolist())}
     columns = [index.get(t) for t in labels.tolist()]

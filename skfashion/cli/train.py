@@ -7,55 +7,42 @@ import time
 from pathlib import Path
 
 from ..presets import PRESETS
-from ._common import (
-    MODEL_FILE,
-    TRAIN_VALIDATION_SPLIT,
-    add_force,
-    add_model_options,
-    check_free,
-    float_type,
-    fraction,
-    layer_sizes,
-    model_and_params,
-    positive_float,
-    positive_int,
-    say,
-    verbosity,
-    write_json,
-    wrote,
-)
+from . import _common
 
 HELP = "train a pipeline on the training set and save it"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the command's options to its parser ``p``."""
-    add_model_options(p)
+    _common.add_model_options(p)
     p.add_argument(
         "--preset",
         choices=sorted(PRESETS),
         help="a measured configuration (skfashion.PRESETS); other options "
         "override its values",
     )
-    p.add_argument("--batch-size", type=positive_int, help="samples per step")
+    p.add_argument("--batch-size", type=_common.positive_int, help="samples per step")
     p.add_argument(
         "--hidden-layer-sizes",
-        type=layer_sizes,
+        type=_common.layer_sizes,
         metavar="N,N,...",
         help="units of the dense hidden layers",
     )
-    p.add_argument("--learning-rate", type=positive_float, help="Adam's step size")
-    p.add_argument("--dropout", type=fraction, help="dropout rate")
+    p.add_argument(
+        "--learning-rate", type=_common.positive_float, help="Adam's step size"
+    )
+    p.add_argument("--dropout", type=_common.fraction, help="dropout rate")
     p.add_argument(
         "--alpha",
-        type=float_type(lambda v: v >= 0, "a number >= 0"),
+        type=_common.float_type(lambda v: v >= 0, "a number >= 0"),
         help="L2 penalty, as MLPClassifier's alpha",
     )
     p.add_argument(
         "--validation-split",
-        type=fraction,
+        type=_common.fraction,
         help="fraction held out for the validation curve in history.png "
-        f"(default: {TRAIN_VALIDATION_SPLIT}; the estimators' own default is 0.0)",
+        f"(default: {_common.TRAIN_VALIDATION_SPLIT}; the estimators' own default "
+        "is 0.0)",
     )
     p.add_argument(
         "--early-stopping",
@@ -67,17 +54,17 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--shift-range",
-        type=fraction,
+        type=_common.fraction,
         help="with --augment, the largest shift as a fraction of each side "
         "(0: flips only)",
     )
     p.add_argument(
         "--output-dir",
         default="output",
-        help=f"where {MODEL_FILE}, metrics.json, history.json, history.png and "
+        help=f"where {_common.MODEL_FILE}, metrics.json, history.json, history.png and "
         "tensorboard/ go",
     )
-    add_force(p)
+    _common.add_force(p)
     p.epilog = "The test accuracy is always measured on all 10,000 test images."
 
 
@@ -89,18 +76,20 @@ def run(args) -> None:
     from ..persistence import save_model
     from ..plotting import plot_history
 
-    model, params = model_and_params(args, {"validation_split": TRAIN_VALIDATION_SPLIT})
+    model, params = _common.model_and_params(
+        args, {"validation_split": _common.TRAIN_VALIDATION_SPLIT}
+    )
     out = Path(args.output_dir)
-    files = [out / MODEL_FILE] + [
+    files = [out / _common.MODEL_FILE] + [
         out / name for name in ("metrics.json", "history.json", "history.png")
     ]
-    check_free(args, *files)
+    _common.check_free(args, *files)
     pipeline = make_fashion_pipeline(
         model,
         **params,
         random_state=args.random_state,
         tensorboard_log_dir=str((out / "tensorboard").resolve()),
-        verbose=verbosity(args),
+        verbose=_common.verbosity(args),
     )
     train = fetch_fashion_mnist(subset="train")
     test = fetch_fashion_mnist(subset="test")
@@ -110,7 +99,9 @@ def run(args) -> None:
     X_test, y_test = test.data, test.target  # always the full test set
     out.mkdir(parents=True, exist_ok=True)
     clf = pipeline.named_steps["clf"]
-    say(args, f"Training on {len(y):,} images for up to {clf.epochs} epochs ...")
+    _common.say(
+        args, f"Training on {len(y):,} images for up to {clf.epochs} epochs ..."
+    )
     start = time.perf_counter()
     pipeline.fit(X, y)
     train_seconds = time.perf_counter() - start
@@ -129,7 +120,7 @@ def run(args) -> None:
     # folder unless its user asks.
     clf.set_params(verbose=0, tensorboard_log_dir=None)
     save_model(pipeline, files[0], test_score=accuracy)
-    write_json(files[2], clf.history_)
+    _common.write_json(files[2], clf.history_)
     plot_history(clf.history_).savefig(files[3], dpi=100)
     metrics = {
         "test_accuracy": accuracy,
@@ -144,11 +135,11 @@ def run(args) -> None:
         "params": params_used,
         "tensorboard_run_dir": clf.tensorboard_run_dir_,
     }
-    write_json(files[1], metrics)
+    _common.write_json(files[1], metrics)
     print(f"test accuracy: {accuracy:.4f} ({len(y_test):,} test images)")
-    say(
+    _common.say(
         args,
         f"trained in {train_seconds:.1f} s; view the logs with: "
         f"tensorboard --logdir {out / 'tensorboard'}",
     )
-    wrote([*files, clf.tensorboard_run_dir_])
+    _common.wrote([*files, clf.tensorboard_run_dir_])

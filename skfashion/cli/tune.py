@@ -6,17 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ._common import (
-    TUNE_MODEL_FILE,
-    CLIError,
-    add_force,
-    add_model_options,
-    check_free,
-    model_and_params,
-    positive_int,
-    say,
-    wrote,
-)
+from . import _common
 
 HELP = "grid search over the pipeline's parameters"
 
@@ -28,18 +18,18 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--grid", help="JSON, e.g. '{\"clf__dropout\": [0, 0.2]}' (lists as tuples)"
     )
     grid.add_argument("--grid-file", help="a JSON file holding the grid")
-    add_model_options(p)
-    p.add_argument("--cv", type=positive_int, default=3, help="number of folds")
+    _common.add_model_options(p)
+    p.add_argument("--cv", type=_common.positive_int, default=3, help="number of folds")
     p.add_argument(
         "--n-jobs", type=int, default=1, help="candidates fitted in parallel"
     )
     p.add_argument(
         "--output-dir",
         default="output",
-        help=f"where tune_results.csv and {TUNE_MODEL_FILE} (the best "
+        help=f"where tune_results.csv and {_common.TUNE_MODEL_FILE} (the best "
         "candidate, refitted) go",
     )
-    add_force(p)
+    _common.add_force(p)
 
 
 def run(args) -> None:
@@ -53,14 +43,14 @@ def run(args) -> None:
 
     grid = _parse_grid(args)
     out = Path(args.output_dir)
-    files = [out / "tune_results.csv", out / TUNE_MODEL_FILE]
-    check_free(args, *files)
-    model, params = model_and_params(args)
+    files = [out / "tune_results.csv", out / _common.TUNE_MODEL_FILE]
+    _common.check_free(args, *files)
+    model, params = _common.model_and_params(args)
     pipeline = make_fashion_pipeline(model, **params, random_state=args.random_state)
     valid = pipeline.get_params()
     unknown = [k for k in grid if k not in valid]
     if unknown:
-        raise CLIError(
+        raise _common.CLIError(
             f"unknown parameters {unknown}; searchable ones start with 'clf__', "
             "e.g. clf__hidden_layer_sizes, clf__optimizer__learning_rate"
         )
@@ -69,7 +59,7 @@ def run(args) -> None:
         train.data, train.target, args.max_samples, random_state=args.random_state
     )
     n_candidates = _check_candidates(pipeline, grid, X, y)
-    say(
+    _common.say(
         args,
         f"Searching {n_candidates} candidates x {args.cv} folds on {len(y):,} images",
     )
@@ -104,7 +94,7 @@ def run(args) -> None:
             )
     save_model(search.best_estimator_, files[1], test_score=None)
     print(f"best: {search.best_params_}")
-    wrote(files)
+    _common.wrote(files)
 
 
 def _parse_grid(args) -> dict:
@@ -112,16 +102,16 @@ def _parse_grid(args) -> dict:
     if args.grid_file:
         path = Path(args.grid_file)
         if not path.is_file():
-            raise CLIError(f"grid file not found: {path}")
+            raise _common.CLIError(f"grid file not found: {path}")
         text = path.read_text()
     try:
         grid = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CLIError(f"the grid is not valid JSON: {exc}") from exc
+        raise _common.CLIError(f"the grid is not valid JSON: {exc}") from exc
     if not isinstance(grid, dict) or not all(
         isinstance(v, list) and v for v in grid.values()
     ):
-        raise CLIError(
+        raise _common.CLIError(
             "the grid must be a JSON object of non-empty lists, e.g. "
             '{"clf__hidden_layer_sizes": [[256], [512, 256, 128]]}'
         )
@@ -151,7 +141,7 @@ def _check_candidates(pipeline, grid, X, y) -> int:
             candidate[-1].initialize(Xt, y[first])
         except (ValueError, TypeError) as exc:
             text = " ".join(str(exc).split())
-            raise CLIError(f"grid candidate {params}: {text}") from exc
+            raise _common.CLIError(f"grid candidate {params}: {text}") from exc
     return len(candidates)
 
 

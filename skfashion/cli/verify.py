@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import (
-    CLIError,
-    add_allow_pickle,
-    load,
-    say,
-    test_labels,
-)
+from . import _common
 
 HELP = "check a saved model's integrity and reload"
 
@@ -19,7 +13,7 @@ HELP = "check a saved model's integrity and reload"
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the command's options to its parser ``p``."""
     p.add_argument("model", help="a saved model (.skf)")
-    add_allow_pickle(p)
+    _common.add_allow_pickle(p)
 
 
 def run(args) -> None:
@@ -28,24 +22,26 @@ def run(args) -> None:
     from ..datasets import fetch_fashion_mnist
     from ..persistence import compare_models, load_model, save_model
 
-    model, manifest = load(args, return_manifest=True)  # hashes checked here
+    model, manifest = _common.load(args, return_manifest=True)  # hashes checked here
     test = fetch_fashion_mnist(subset="test")
     X_test = test.data
     if manifest is not None and manifest.get("test_score") is not None:
-        score = model.score(X_test, test_labels(model.classes_, test.target))
+        score = model.score(X_test, _common.test_labels(model.classes_, test.target))
         if score != manifest["test_score"]:
-            raise CLIError(
+            raise _common.CLIError(
                 f"reloaded model scores {score!r}, but {manifest['test_score']!r} was "
                 "recorded when it was saved"
             )
-        say(
+        _common.say(
             args,
             f"test accuracy {score:.4f} equals the recorded {manifest['test_score']}",
         )
     with tempfile.TemporaryDirectory() as tmp:
         again = load_model(save_model(model, Path(tmp) / "again.skf"))
     report = compare_models(model, again, X_test[:1000])
-    say(args, str(report))
+    _common.say(args, str(report))
     if not report.identical:
-        raise CLIError(f"save/load round trip changed: {', '.join(report.differences)}")
+        raise _common.CLIError(
+            f"save/load round trip changed: {', '.join(report.differences)}"
+        )
     print(f"{args.model}: integrity verified, reload identical")
