@@ -37,7 +37,13 @@ numpydoc_class_members_toctree = False
 html_theme = "pydata_sphinx_theme"
 html_title = "skfashion"
 html_static_path = ["_static"]
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
+# results.rst is included by performance.rst, not a page of its own.
+exclude_patterns = [
+    "_build",
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+    "results.rst",
+]
 # No network when building: cross-references to other projects stay plain text.
 intersphinx_mapping = {}
 nitpicky = False

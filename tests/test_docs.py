@@ -44,3 +44,31 @@ def test_docs_build_without_warnings(tmp_path):
     text = html.read_text()
     assert "hidden_layer_sizes" in text and "random_state" in text
     assert (tmp_path / "html" / "auto_examples" / "index.html").is_file()
+
+
+README = DOCS.parent / "README.md"
+# Words of a lab notebook, not of a product page.
+NOTEBOOK = (
+    r"\blease|\bsession|evening|afternoon|morning|midnight|\btried\b|\d{4}-\d\d-\d\d"
+)
+
+
+def test_readme_is_a_product_page():
+    import re
+
+    text = README.read_text()
+    assert len(text.splitlines()) <= 250
+    # The generated results table carries the date and machine of its numbers.
+    start, end = "<!-- results-table:start -->", "<!-- results-table:end -->"
+    prose = text.split(start)[0] + text.split(end)[1]
+    assert not re.findall(NOTEBOOK, prose, flags=re.IGNORECASE)
+
+
+def test_generated_tables_are_current():
+    # README's results table and docs/results.rst come from results.json.
+    result = subprocess.run(
+        [sys.executable, str(DOCS.parent / "benchmarks" / "tables.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout

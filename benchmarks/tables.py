@@ -1,0 +1,244 @@
+"""The tables users read, generated from ``benchmarks/results/results.json``.
+
+One source for every number shown: the README's results table (between its
+``results-table`` markers) and ``docs/results.rst`` (included by the
+performance page) are written from the latest ``make bench`` results, so no
+two places disagree. ``make tables`` rewrites both; ``--check`` (run by the
+tests) fails if either differs from what the results give.
+
+    python benchmarks/tables.py            # rewrite README.md and docs/results.rst
+    python benchmarks/tables.py --check    # exit 1 if they are out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "results.json"
+README = ROOT / "README.md"
+RST = ROOT / "docs" / "results.rst"
+START, END = "<!-- results-table:start -->", "<!-- results-table:end -->"
+
+
+def _dates(r: dict) -> str:
+    dates = sorted({stamp[:10] for stamp in r.get("rerun", {}).values()})
+    dates = dates or [r["machine"]["date"]]
+    return dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+
+
+def _machine(r: dict) -> str:
+    m = r["machine"]
+    gpu = "a GPU" if m["gpu"] else "no GPU"
+    return (
+        f"{m['cpu']}, {m['cores']} CPU cores, {gpu}; TensorFlow {m['tensorflow']}, "
+        f"Keras {m['keras']}, scikit-learn {m['scikit-learn']}"
+    )
+
+
+def summary_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
+    """(model, training images, test accuracy, fit time, one image) per row."""
+    t, pe, c, cl = r["training"], r["peers"], r["cnn"], r["classical"]
+    one_mlp = r["predict"]["single_image_ms"]
+    one_cnn = r["onnx"]["cnn"]["calls"]["skfashion predict_proba (TensorFlow)"]["1"]
+
+    def row(name, n, acc, fit, one=None):
+        return (
+            name,
+            f"{n:,}",
+            f"{acc:.4f}",
+            f"{fit:,.0f} s",
+            "" if one is None else f"{one:.2f} ms",
+        )
+
+    rows = [
+        row(
+            "`FashionMLPClassifier()` (the design)",
+            t["n_train"],
+            t["skfashion"]["test_accuracy"],
+            t["skfashion"]["fit_s"],
+            one_mlp["pipeline.predict_proba"],
+        ),
+        row(
+            "preset `mlp-strong`",
+            pe["skfashion_preset"]["n_train"],
+            pe["skfashion_preset"]["test_accuracy"],
+            pe["skfashion_preset"]["fit_s"],
+        ),
+        row(
+            "`FashionCNNClassifier()`",
+            c["n_train"],
+            c["skfashion_cnn"]["test_accuracy"],
+            c["skfashion_cnn"]["fit_s"],
+            one_cnn["median_ms"],
+        ),
+    ]
+    for key in ("cnn_preset", "cnn_augmented"):
+        if key in r:
+            p = r[key]
+            rows.append(
+                row(
+                    f"preset `{p['preset']}`",
+                    p["n_train"],
+                    p["test_accuracy"],
+                    p["fit_s"],
+                )
+            )
+    rows += [
+        row(
+            "raw Keras, the design's network",
+            t["n_train"],
+            t["keras"]["test_accuracy"],
+            t["keras"]["fit_s"],
+            one_mlp["keras model.predict_on_batch"],
+        ),
+        row(
+            "raw Keras, the CNN's network",
+            c["n_train"],
+            c["keras_cnn"]["test_accuracy"],
+            c["keras_cnn"]["fit_s"],
+        ),
+        row(
+            "scikit-learn `MLPClassifier` (same layers, 15 epochs)",
+            pe["sklearn_mlp"]["n_train"],
+            pe["sklearn_mlp"]["test_accuracy"],
+            pe["sklearn_mlp"]["fit_s"],
+            one_mlp["sklearn MLPClassifier pipeline.predict_proba"],
+        ),
+    ]
+    for name, m in cl.items():
+        rows.append(
+            row(f"scikit-learn `{name}`", m["n_train"], m["test_accuracy"], m["fit_s"])
+        )
+    return rows
+
+
+HEADER = ("model", "training images", "test accuracy", "fit", "one image")
+
+
+def readme_table(r: dict) -> str:
+    lines = [
+        f"Measured by `make bench` ({_dates(r)}; {_machine(r)}); the test accuracy "
+        "is on all 10,000 test images, seed 0 or the median of 3 seeds; one image "
+        "is the median time of `predict_proba` on a single image.",
+        "",
+        "| " + " | ".join(HEADER) + " |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in summary_rows(r)]
+    return "\n".join(lines)
+
+
+def _rst_table(title: str, header, rows) -> list[str]:
+    lines = [f".. list-table:: {title}", "   :header-rows: 1", ""]
+    for cells in [header, *rows]:
+        lines.append(f"   * - {cells[0]}")
+        lines += [f"     - {cell}" for cell in cells[1:]]
+    return [*lines, ""]
+
+
+def results_rst(r: dict) -> str:
+    def rst(text: str) -> str:
+        return text.replace("`", "``")
+
+    lines = [
+        ".. This file is generated by benchmarks/tables.py from",
+        "   benchmarks/results/results.json; do not edit it.",
+        "",
+        f"Measured by ``make bench`` ({_dates(r)}; {_machine(r)}).",
+        "",
+    ]
+    rows = [[rst(c) for c in row] for row in summary_rows(r)]
+    lines += _rst_table("Accuracy, fit time and one image", HEADER, rows)
+    t = r["training"]["ratios"]
+    ratios = [
+        ("MLP fit / raw Keras' default fit", t["fit_skfashion_over_keras_default"]),
+        (
+            "MLP fit / raw Keras compiled alike",
+            t["fit_skfashion_over_keras_same_compile"],
+        ),
+        ("MLP peak memory / raw Keras'", t["peak_rss_skfashion_over_keras"]),
+        (
+            "MLPClassifier's fit / skfashion's at its settings",
+            r["peers"]["fit_sklearn_over_skfashion"],
+        ),
+        (
+            "CNN fit / raw Keras' default fit",
+            r["cnn"]["ratios"]["fit_skfashion_over_keras"],
+        ),
+        (
+            "predict on 10,000 images / Keras' model.predict",
+            r["predict"]["ratios"]["predict_10000_pipeline_over_keras"],
+        ),
+    ]
+    lines += _rst_table(
+        "Ratios measured side by side",
+        ("ratio", "value"),
+        [(n, f"{v:.3f}") for n, v in ratios],
+    )
+    onnx_rows = []
+    for net in ("mlp", "cnn"):
+        for engine, sizes in r["onnx"][net]["calls"].items():
+            onnx_rows.append(
+                (
+                    net.upper(),
+                    engine,
+                    *(f"{sizes[k]['median_ms']:.3f} ms" for k in ("1", "32", "1000")),
+                )
+            )
+    lines += _rst_table(
+        "Serving: median time of one call",
+        ("network", "engine", "1 image", "32 images", "1,000 images"),
+        onnx_rows,
+    )
+    photos = r["photos"]
+    photo_rows = [("raw test images", f"{photos['raw_accuracy']:.4f}", "")]
+    photo_rows += [
+        (kind, f"{m['accuracy']:.4f}", f"{m['ms_per_photo']:.1f} ms")
+        for kind, m in photos["kinds"].items()
+    ]
+    lines += _rst_table(
+        f"Synthetic product photos of the {photos['n_images']:,} test images "
+        "through load_image, the design's pipeline",
+        ("photo", "test accuracy", "load_image per photo"),
+        photo_rows,
+    )
+    return "\n".join(lines)
+
+
+def _with_readme_table(readme: str, table: str) -> str:
+    if START not in readme or END not in readme:
+        raise SystemExit(f"README.md has no {START} ... {END} markers")
+    head, rest = readme.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{table}\n{END}{tail}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare")
+    args = parser.parse_args(argv)
+    r = json.loads(RESULTS.read_text())
+    readme = _with_readme_table(README.read_text(), readme_table(r))
+    rst = results_rst(r) + "\n"
+    stale = [
+        str(path.relative_to(ROOT))
+        for path, text in ((README, readme), (RST, rst))
+        if not path.exists() or path.read_text() != text
+    ]
+    if args.check:
+        if stale:
+            print(f"out of date: {', '.join(stale)}; run python benchmarks/tables.py")
+            return 1
+        return 0
+    README.write_text(readme)
+    RST.write_text(rst)
+    print(f"wrote {', '.join(stale) or 'nothing (up to date)'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
