@@ -94,7 +94,7 @@ def test_saved_model_carries_no_side_effects_of_the_command(trained):
     clf = load_model(trained / "model.skf")[-1]
     assert clf.verbose == 0 and clf.tensorboard_log_dir is None
     metrics = json.loads((trained / "metrics.json").read_text())
-    assert metrics["params"]["verbose"] == "0"  # how it was trained (--quiet)
+    assert metrics["params"]["verbose"] == 0  # how it was trained (--quiet)
     assert metrics["tensorboard_run_dir"].startswith(str(trained.resolve()))
 
 
@@ -383,7 +383,8 @@ def test_train_a_cnn(tmp_path):
 
 def test_augment_needs_the_cnn(tmp_path, capsys):
     assert main(["train", "--augment", "--output-dir", str(tmp_path)]) == 1
-    assert "--augment needs --model cnn" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--augment is a parameter of the cnn model; add --model cnn" in err
 
 
 def test_shift_range_needs_augment(tmp_path, capsys):
@@ -496,7 +497,7 @@ def test_bad_grids(tmp_path, capsys):
         (["train", "--epochs", "0"], "expected a positive integer"),
         (["train", "--hidden-layer-sizes", "512,x"], "comma-separated layer sizes"),
         (["train", "--validation-split", "1.5"], "expected a fraction"),
-        (["train", "--learning-rate", "-1"], "expected a positive number"),
+        (["train", "--optimizer-learning-rate", "-1"], "expected a positive number"),
         (["frobnicate"], "invalid choice"),
     ],
 )
@@ -520,3 +521,62 @@ def test_console_entry_point_and_module(tmp_path):
         [sys.executable, "-m", "skfashion", "--help"], capture_output=True, text=True
     )
     assert help_.returncode == 0 and "train" in help_.stdout
+
+
+def test_help_needs_no_tensorflow():
+    # Defaults come from skfashion._defaults, as the estimators' signatures.
+    code = (
+        "import sys\n"
+        "from skfashion.cli import main\n"
+        "try:\n"
+        "    main(['train', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "(default: the model's own: 15 (mlp), 12 (cnn))" in " ".join(
+        out.stdout.split()
+    )
+
+
+def test_defaults_module_is_the_estimators_signature():
+    from skfashion import _defaults
+
+    assert FashionMLPClassifier().get_params() == _defaults.MLP
+    assert FashionCNNClassifier().get_params() == _defaults.CNN
+
+
+@pytest.mark.parametrize(
+    "argv, match",
+    [
+        (["--filters", "[8]"], "--filters is a parameter of the cnn model"),
+        (["--model", "cnn", "--activation", "tanh"], "--activation is a parameter of"),
+        (["--model", "cnn", "--filters", "[0]"], "filters"),
+        (["--learning-rate", "linear"], "invalid choice"),
+    ],
+)
+def test_model_options_the_estimator_refuses(argv, match, tmp_path, capsys):
+    args = ["train", *argv, "--max-samples", "200", "--output-dir", str(tmp_path)]
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse's own usage errors
+        code = exc.code
+    assert code in (1, 2)
+    assert match in capsys.readouterr().err
+    assert not (tmp_path / "model.skf").exists()
+    assert not (tmp_path / "tensorboard").exists()
+
+
+def test_schedule_step_size_and_metrics_as_json(tmp_path):
+    args = ["train", *QUICK, "--learning-rate", "cosine"]
+    args += ["--optimizer-learning-rate", "0.002", "--early-stopping"]
+    args += ["--n-iter-no-change", "3", "--output-dir", str(tmp_path), "--quiet"]
+    assert main(args) == 0
+    clf = load_model(tmp_path / "model.skf")[-1]
+    assert clf.learning_rate == "cosine" and clf.optimizer__learning_rate == 0.002
+    assert clf.early_stopping and clf.n_iter_no_change == 3
+    params = json.loads((tmp_path / "metrics.json").read_text())["params"]
+    assert params["hidden_layer_sizes"] == [32] and params["alpha"] == 0.0
+    FashionMLPClassifier().set_params(**params)  # takes them back

@@ -25,6 +25,19 @@ def positive_int(text: str) -> int:
     return value
 
 
+def json_value(text: str):
+    """An argparse type: a JSON value, lists made tuples (as the estimators take)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = text  # a bare word, such as same
+    return _tuples(value)
+
+
+def _tuples(value):
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
 def layer_sizes(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part) for part in text.split(","))
@@ -58,20 +71,29 @@ fraction = float_type(lambda v: 0 <= v < 1, "a fraction in [0, 1)")
 positive_float = float_type(lambda v: v > 0, "a positive number")
 
 
-# Estimator parameters the commands expose, by their argparse names. An
-# option left out keeps the estimator's own default (one source of truth;
-# the help shows it, read from the estimators).
+# Estimator parameters the commands expose: the option is the parameter's
+# name (--optimizer-learning-rate for optimizer__learning_rate). An option
+# left out keeps the estimator's own default (the help shows it).
 MODEL_PARAMS = {
-    "epochs": "epochs",
-    "batch_size": "batch_size",
-    "hidden_layer_sizes": "hidden_layer_sizes",
-    "learning_rate": "optimizer__learning_rate",
-    "dropout": "dropout",
-    "alpha": "alpha",
-    "validation_split": "validation_split",
-    "early_stopping": "early_stopping",
-    "augment": "augment",
-    "shift_range": "shift_range",
+    name.replace("__", "_"): name
+    for name in (
+        "epochs",
+        "batch_size",
+        "hidden_layer_sizes",
+        "activation",
+        "filters",
+        "kernel_size",
+        "padding",
+        "dropout",
+        "alpha",
+        "optimizer__learning_rate",
+        "learning_rate",
+        "validation_split",
+        "early_stopping",
+        "n_iter_no_change",
+        "augment",
+        "shift_range",
+    )
 }
 # The train command holds out this fraction unless told otherwise: its
 # history.png shows the validation curve. The estimators hold out nothing by
@@ -95,26 +117,40 @@ def model_and_params(args, command_defaults=None) -> tuple[str, dict]:
             )
         model = preset_model
     model = model or "mlp"
+    from .. import _defaults
+
+    defaults = {"mlp": _defaults.MLP, "cnn": _defaults.CNN}[model]
     for option, param in MODEL_PARAMS.items():
         value = getattr(args, option, None)
-        if value is not None and value is not False:
-            params[param] = value
-    if params.get("augment") and model != "cnn":
-        raise CLIError("--augment needs --model cnn (the MLP has no augmentation)")
+        if value is None or value is False:
+            continue
+        if param not in defaults:
+            other = "cnn" if model == "mlp" else "mlp"
+            raise CLIError(
+                f"--{option.replace('_', '-')} is a parameter of the {other} "
+                f"model; add --model {other}"
+            )
+        params[param] = value
     if "shift_range" in params and not params.get("augment"):
         raise CLIError("--shift-range needs --augment (it sets the augmentation)")
     return model, params
 
 
 def _model_defaults(param: str) -> str:
-    """The estimators' own default of ``param``, for the help text."""
-    from ..classifier import FashionCNNClassifier, FashionMLPClassifier
+    """The estimators' own default of ``param``, for the help text.
+
+    Read from ``skfashion._defaults``, which the estimators' signatures use
+    too: the help needs no TensorFlow.
+    """
+    from .. import _defaults
 
     values = {}
-    for name, cls in (("mlp", FashionMLPClassifier), ("cnn", FashionCNNClassifier)):
-        value = cls().get_params().get(param)
+    for name, defaults in (("mlp", _defaults.MLP), ("cnn", _defaults.CNN)):
+        value = defaults.get(param)
         if param == "hidden_layer_sizes" and value is not None:
             value = ",".join(map(str, value))
+        elif isinstance(value, tuple):
+            value = json.dumps(value)
         values[name] = value
     if values["mlp"] == values["cnn"]:
         return str(values["mlp"])
@@ -235,3 +271,29 @@ def test_labels(classes, y):
         return as_model_labels(y, classes)
     except ValueError as exc:
         raise CLIError(str(exc)) from None
+
+
+def check_buildable(pipeline, X, y, grid=None) -> int:
+    """Build the network of ``pipeline`` (of each candidate of ``grid``) on a
+    few images, before any training; returns the number of candidates.
+
+    The estimators check their parameters when they fit; building the network
+    (``initialize``) runs those same checks, so that a bad value fails in one
+    line now, before any file is written or any other candidate trained.
+    """
+    import numpy as np
+    from sklearn.base import clone
+    from sklearn.model_selection import ParameterGrid
+
+    first = np.unique(y, return_index=True)[1]  # one image of each class
+    candidates = ParameterGrid(grid or {})
+    for params in candidates:
+        candidate = clone(pipeline).set_params(**params)
+        try:
+            Xt = candidate[:-1].fit_transform(X[first])
+            candidate[-1].initialize(Xt, y[first])
+        except (ValueError, TypeError) as exc:
+            text = " ".join(str(exc).split())
+            where = f"grid candidate {params}: " if params else ""
+            raise CLIError(f"{where}{text}") from exc
+    return len(candidates)

@@ -29,7 +29,32 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="units of the dense hidden layers",
     )
     p.add_argument(
-        "--learning-rate", type=_common.positive_float, help="Adam's step size"
+        "--learning-rate",
+        choices=["constant", "adaptive", "cosine"],
+        help="the learning-rate schedule",
+    )
+    p.add_argument(
+        "--optimizer-learning-rate",
+        type=_common.positive_float,
+        help="the optimizer's (Adam's) step size",
+    )
+    p.add_argument("--activation", help="activation of the MLP's hidden layers")
+    p.add_argument(
+        "--filters",
+        type=_common.json_value,
+        metavar="JSON",
+        help="the CNN's blocks, e.g. '[16, [64, 64]]' (a list per block of "
+        "several convolutions)",
+    )
+    p.add_argument(
+        "--kernel-size", type=_common.positive_int, help="the CNN's kernel side"
+    )
+    p.add_argument(
+        "--padding",
+        type=_common.json_value,
+        metavar="JSON",
+        help="the CNN's padding: same, valid, or one entry per block, e.g. "
+        '\'["same", ["valid", "same"]]\'',
     )
     p.add_argument("--dropout", type=_common.fraction, help="dropout rate")
     p.add_argument(
@@ -48,6 +73,11 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--early-stopping",
         action="store_true",
         help="stop when the validation accuracy stalls",
+    )
+    p.add_argument(
+        "--n-iter-no-change",
+        type=_common.positive_int,
+        help="epochs without improvement before --early-stopping stops",
     )
     p.add_argument(
         "--augment", action="store_true", help="random shifts and flips (CNN only)"
@@ -74,6 +104,7 @@ def run(args) -> None:
     from ..classifier import make_fashion_pipeline
     from ..datasets import CLASS_NAMES, fetch_fashion_mnist, stratified_subsample
     from ..persistence import save_model
+    from ..persistence._format import plain
     from ..plotting import plot_history
 
     model, params = _common.model_and_params(
@@ -97,6 +128,7 @@ def run(args) -> None:
         train.data, train.target, args.max_samples, random_state=args.random_state
     )
     X_test, y_test = test.data, test.target  # always the full test set
+    _common.check_buildable(pipeline, X, y)
     out.mkdir(parents=True, exist_ok=True)
     clf = pipeline.named_steps["clf"]
     _common.say(
@@ -114,7 +146,10 @@ def run(args) -> None:
         output_dict=True,
         zero_division=0,  # a class never predicted: precision 0, not a warning
     )
-    params_used = {k: repr(v) for k, v in clf.get_params().items()}
+    # As JSON values that set_params takes back (tuples become lists).
+    params_used = {
+        k: plain(v, k, type(clf).__name__) for k, v in clf.get_params().items()
+    }
     # The saved model keeps how it predicts, not how this command ran it: a
     # clone refitted elsewhere neither prints epochs nor logs into this run's
     # folder unless its user asks.

@@ -21,7 +21,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     _common.add_model_options(p)
     p.add_argument("--cv", type=_common.positive_int, default=3, help="number of folds")
     p.add_argument(
-        "--n-jobs", type=int, default=1, help="candidates fitted in parallel"
+        "--n-jobs",
+        type=int,
+        default=1,
+        help="parallel fits of each candidate's folds, one candidate after the "
+        "other so that each one's score prints as it ends (with --quiet, of all "
+        "candidates' folds at once); -1: one per core",
     )
     p.add_argument(
         "--output-dir",
@@ -58,7 +63,7 @@ def run(args) -> None:
     X, y = stratified_subsample(
         train.data, train.target, args.max_samples, random_state=args.random_state
     )
-    n_candidates = _check_candidates(pipeline, grid, X, y)
+    n_candidates = _common.check_buildable(pipeline, X, y, grid)
     _common.say(
         args,
         f"Searching {n_candidates} candidates x {args.cv} folds on {len(y):,} images",
@@ -119,30 +124,6 @@ def _parse_grid(args) -> dict:
         key: [tuple(v) if isinstance(v, list) else v for v in values]
         for key, values in grid.items()
     }
-
-
-def _check_candidates(pipeline, grid, X, y) -> int:
-    """Build every candidate's network on a few images, before any training.
-
-    The estimators check their parameters when they fit; building each
-    candidate (``initialize``) runs those same checks, so that a bad value
-    fails in one line now rather than after the other candidates trained.
-    """
-    import numpy as np
-    from sklearn.base import clone
-    from sklearn.model_selection import ParameterGrid
-
-    first = np.unique(y, return_index=True)[1]  # one image of each class
-    candidates = ParameterGrid(grid)
-    for params in candidates:
-        candidate = clone(pipeline).set_params(**params)
-        try:
-            Xt = candidate[:-1].fit_transform(X[first])
-            candidate[-1].initialize(Xt, y[first])
-        except (ValueError, TypeError) as exc:
-            text = " ".join(str(exc).split())
-            raise _common.CLIError(f"grid candidate {params}: {text}") from exc
-    return len(candidates)
 
 
 def _reporting_grid_search():

@@ -1,0 +1,83 @@
+"""Every estimator parameter's default, in a module free of TensorFlow.
+
+The estimators' signatures read them from here, and so does the command
+line's help, which must answer without importing TensorFlow.
+"""
+
+from __future__ import annotations
+
+# What both estimators share.
+SHARED = {
+    "alpha": 0.0,
+    "optimizer": "adam",
+    "optimizer__learning_rate": 0.001,
+    "validation_split": 0.0,
+    "early_stopping": False,
+    "n_iter_no_change": 10,
+    "shuffle": True,
+    "steps_per_execution": 32,
+    "jit_compile": "auto",
+    "class_weight": None,
+    "callbacks": None,
+    "tensorboard_log_dir": None,
+    "tensorboard_histogram_freq": 0,
+    "warm_start": False,
+    "random_state": None,
+    "verbose": 0,
+}
+
+MLP = {
+    "hidden_layer_sizes": (512, 256, 128),
+    "activation": "relu",
+    "dropout": 0.0,
+    "alpha": SHARED["alpha"],
+    "optimizer": SHARED["optimizer"],
+    "optimizer__learning_rate": SHARED["optimizer__learning_rate"],
+    "learning_rate": "constant",
+    "epochs": 15,
+    "batch_size": 32,
+    "validation_split": SHARED["validation_split"],
+    "early_stopping": SHARED["early_stopping"],
+    "n_iter_no_change": SHARED["n_iter_no_change"],
+    "shuffle": SHARED["shuffle"],
+    "steps_per_execution": SHARED["steps_per_execution"],
+    "jit_compile": SHARED["jit_compile"],
+    "class_weight": SHARED["class_weight"],
+    "callbacks": SHARED["callbacks"],
+    "tensorboard_log_dir": SHARED["tensorboard_log_dir"],
+    "tensorboard_histogram_freq": SHARED["tensorboard_histogram_freq"],
+    "warm_start": SHARED["warm_start"],
+    "random_state": SHARED["random_state"],
+    "verbose": SHARED["verbose"],
+}
+
+CNN = {
+    "image_shape": None,
+    "filters": (16, (64, 64)),
+    "kernel_size": 3,
+    "padding": ("same", ("valid", "same")),
+    "hidden_layer_sizes": (256,),
+    "dropout": 0.25,
+    "batch_normalization": True,
+    "augment": False,
+    "shift_range": 0.05,
+    "alpha": SHARED["alpha"],
+    "optimizer": SHARED["optimizer"],
+    "optimizer__learning_rate": SHARED["optimizer__learning_rate"],
+    "learning_rate": "cosine",
+    "epochs": 12,
+    "batch_size": 64,
+    "validation_split": SHARED["validation_split"],
+    "early_stopping": SHARED["early_stopping"],
+    "n_iter_no_change": SHARED["n_iter_no_change"],
+    "shuffle": SHARED["shuffle"],
+    "steps_per_execution": SHARED["steps_per_execution"],
+    "jit_compile": SHARED["jit_compile"],
+    "class_weight": SHARED["class_weight"],
+    "callbacks": SHARED["callbacks"],
+    "tensorboard_log_dir": SHARED["tensorboard_log_dir"],
+    "tensorboard_histogram_freq": SHARED["tensorboard_histogram_freq"],
+    "warm_start": SHARED["warm_start"],
+    "random_state": SHARED["random_state"],
+    "verbose": SHARED["verbose"],
+}
