@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= output
 
-.PHONY: install data run test test-fast lint bench bench-quick tables docs docs-full clean
+.PHONY: install data run test test-fast test-lowest lint bench bench-quick tables docs docs-full clean
 
 install: $(STAMP)
 
@@ -51,6 +51,24 @@ test: install lint data
 # fresh processes, real-data accuracy).
 test-fast: install data
 	$(BIN)/python -m pytest -q -n 2 -m "not slow"
+
+# The core of the suite on the lowest versions pyproject.toml allows (uv's
+# lowest-direct resolution) and the oldest Python it allows: run it before
+# changing a lower bound. Not part of make test (it downloads those versions).
+LOWEST := .venv-lowest
+LOWEST_PYTHON ?= $(or $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10)),python3.10)
+LOWEST_TESTS := tests/test_base.py tests/test_classifier.py tests/test_networks.py \
+	tests/test_data.py tests/test_inference.py tests/test_callbacks.py tests/test_compat.py \
+	tests/test_persistence.py tests/test_datasets.py tests/test_preprocessing.py \
+	tests/test_photos.py tests/test_plotting.py tests/test_onnx.py tests/test_cli.py \
+	tests/test_common.py
+test-lowest: install data
+	rm -rf $(LOWEST)
+	$(BIN)/uv venv --quiet --python $(LOWEST_PYTHON) $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct \
+		-e ".[pandas,dask,onnx]" "pytest>=8" "pytest-xdist>=3.5"
+	$(BIN)/uv pip list --python $(LOWEST)/bin/python | grep -iE "^(numpy|scikit-learn|keras|tensorflow-cpu|tensorboard|joblib|matplotlib|pillow|pandas|dask|onnx|onnxruntime) " || true
+	$(LOWEST)/bin/python -m pytest -q -n 2 -m "not slow" -p no:cacheprovider $(LOWEST_TESTS)
 
 bench: install
 	$(BIN)/python benchmarks/run.py

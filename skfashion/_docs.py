@@ -10,6 +10,26 @@ from __future__ import annotations
 import textwrap
 
 _GROUPS = {
+    "attributes": """\
+Attributes
+----------
+classes_ : ndarray of shape (n_classes,)
+    Class labels, in the order of ``predict_proba``'s columns.
+n_classes_ : int
+    Number of classes (and of output units).
+n_features_in_ : int
+    Number of features seen during fit.
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Names of features seen during fit, when X has string column names.
+model_ : keras.Model
+    The trained network.
+history_ : dict of str to list of float
+    Per-epoch ``loss`` and ``accuracy`` (and ``val_loss``,
+    ``val_accuracy`` with a hold-out), as in SciKeras.
+n_iter_ : int
+    Number of epochs run by the last fit.
+tensorboard_run_dir_ : str or None
+    The TensorBoard run directory of the last fit, if logging.""",
     "optimizer": """\
 alpha : float, default=0.0
     Strength of the L2 penalty on the weights, as in MLPClassifier: each

@@ -74,25 +74,7 @@ class FashionMLPClassifier(FashionClassifierBase):
     {shared:run}
 
 
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, in the order of ``predict_proba``'s columns.
-    n_classes_ : int
-        Number of classes (and of output units).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
-    model_ : keras.Model
-        The trained network.
-    history_ : dict of str to list of float
-        Per-epoch ``loss`` and ``accuracy`` (and ``val_loss``,
-        ``val_accuracy`` with a hold-out), as in SciKeras.
-    n_iter_ : int
-        Number of epochs run by the last fit.
-    tensorboard_run_dir_ : str or None
-        The TensorBoard run directory of the last fit, if logging.
+    {shared:attributes}
 
     See Also
     --------
@@ -267,25 +249,7 @@ class FashionCNNClassifier(FashionClassifierBase):
     {shared:run}
 
 
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, in the order of ``predict_proba``'s columns.
-    n_classes_ : int
-        Number of classes (and of output units).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
-    model_ : keras.Model
-        The trained network.
-    history_ : dict of str to list of float
-        Per-epoch ``loss`` and ``accuracy`` (and ``val_loss``,
-        ``val_accuracy`` with a hold-out), as in SciKeras.
-    n_iter_ : int
-        Number of epochs run by the last fit.
-    tensorboard_run_dir_ : str or None
-        The TensorBoard run directory of the last fit, if logging.
+    {shared:attributes}
 
     See Also
     --------
