@@ -25,7 +25,7 @@ data: install
 	    echo "Installing Debian's package dataset-fashion-mnist"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; \
 	  else \
-	    $(BIN)/python -c '$(FETCH))' || { echo "The data could not be downloaded: run" \
+	    $(BIN)/python -c '$(FETCH))' 2>/dev/null || { echo "The data could not be downloaded: run" \
 	      "'sudo apt-get install dataset-fashion-mnist', or see docs/install.rst"; exit 1; }; \
 	  fi; }
 
