@@ -21,7 +21,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_is_fitted,
     column_or_1d,
     validate_data,
 )
@@ -51,7 +50,7 @@ def _seeds(random_state) -> _Seeds:
     return _Seeds(*(int(s) for s in rng.randint(2**31 - 1, size=len(_Seeds._fields))))
 
 
-class FashionClassifierBase(ScikitLearnKerasClassifier):
+class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
     """Base class of skfashion's classifiers; not for direct use.
 
     Subclasses define ``__init__`` (their own parameters, then the shared
@@ -453,81 +452,3 @@ class FashionClassifierBase(ScikitLearnKerasClassifier):
         for key, values in hist.history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
         self.n_iter_ = len(hist.history.get("loss", []))
-
-    # -- prediction ------------------------------------------------------------
-    def _predict_raw(self, X, **kwargs):
-        if kwargs:
-            raise TypeError(
-                f"predict takes no keyword arguments, got {sorted(kwargs)}."
-            )
-        check_is_fitted(self)
-        X, _ = self._validate_data(X, reset=False)
-        return _inference.predict_rows(self.model_, X)
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, one column per class of ``classes_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Softmax outputs; rows sum to 1 (in float32).
-        """
-        return self._predict_raw(X)
-
-    def predict_log_proba(self, X) -> np.ndarray:
-        """Logarithm of the class probabilities, as MLPClassifier's.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))``; -inf where a probability is 0.
-        """
-        with np.errstate(divide="ignore"):
-            return np.log(self._predict_raw(X))
-
-    def predict(self, X) -> np.ndarray:
-        """Most probable class of each sample.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
-        """
-        proba = self._predict_raw(X)
-        return self.target_encoder_.inverse_transform(proba)
-
-    def score(self, X, y, sample_weight=None) -> float:
-        """Mean accuracy on (X, y), as every scikit-learn classifier.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Test samples.
-        y : array-like of shape (n_samples,)
-            True labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Accuracy of ``predict(X)`` against ``y``.
-        """
-        from sklearn.metrics import accuracy_score
-
-        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))

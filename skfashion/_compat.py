@@ -31,7 +31,7 @@ from sklearn.utils.fixes import parse_version
 SCIKERAS_VERSION = "0.13.0"
 
 # An INFO record in absl's format ("I0000 00:00:17.. 2420 port.cc:153] ...")
-# or TensorFlow's older one ("2026-01-30 22:44:42.456316: I tensorflow/...").
+# or TensorFlow's older one ("YYYY-MM-DD hh:mm:ss.ffffff: I tensorflow/...").
 _INFO_RECORD = re.compile(
     rb"^(?:I\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w./-]+:\d+\]"
     rb"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: I [\w./-]+:\d+\])"

@@ -1,4 +1,5 @@
-"""The predict path: one traced forward pass per network, in blocks of rows.
+"""The predict path: the predict methods, and one traced forward pass per
+network, in blocks of rows.
 
 A row's numbers must not depend on the batch it comes in (scikit-learn's
 sample-order and subset invariance checks; one image gives what it gives in
@@ -14,6 +15,7 @@ import math
 import weakref
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from ._callbacks import quiet_tensorflow
 
@@ -91,3 +93,89 @@ def _make_predict_fn(model, n_features):
         blockwise, input_signature=[tf.TensorSpec([None, n_features], tf.float32)]
     )
     return function.get_concrete_function()
+
+
+class Predictions:
+    """The predict methods of skfashion's classifiers (a mixin).
+
+    ``predict_proba`` is the network's softmax, computed by
+    :func:`predict_rows`; the estimator provides ``model_``,
+    ``_validate_data`` and ``target_encoder_``.
+    """
+
+    def _predict_raw(self, X, **kwargs):
+        if kwargs:
+            raise TypeError(
+                f"predict takes no keyword arguments, got {sorted(kwargs)}."
+            )
+        check_is_fitted(self)
+        X, _ = self._validate_data(X, reset=False)
+        return predict_rows(self.model_, X)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, one column per class of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Softmax outputs; rows sum to 1 (in float32).
+        """
+        return self._predict_raw(X)
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of the class probabilities, as MLPClassifier's.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``; -inf where a probability is 0.
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self._predict_raw(X))
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        proba = self._predict_raw(X)
+        return self.target_encoder_.inverse_transform(proba)
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Mean accuracy on (X, y), as every scikit-learn classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Accuracy of ``predict(X)`` against ``y``.
+        """
+        from sklearn.metrics import accuracy_score
+
+        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
