@@ -123,8 +123,7 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
     """The CNN's default network and schedule, built by skfashion, fitted by Keras."""
     import keras
 
-    from skfashion import FashionCNNClassifier
-    from skfashion._callbacks import cosine
+    from skfashion import FashionCNNClassifier, cosine_schedule
     from skfashion.networks import build_cnn
 
     defaults = FashionCNNClassifier().get_params()
@@ -145,7 +144,7 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
     )
     schedule = []
     if defaults["learning_rate"] == "cosine":
-        lr = cosine(defaults["optimizer__learning_rate"], args.epochs)
+        lr = cosine_schedule(defaults["optimizer__learning_rate"], args.epochs)
         schedule.append(keras.callbacks.LearningRateScheduler(lr))
     return _fit_raw(
         model,

@@ -358,13 +358,18 @@ def bench_photos(quick: bool) -> dict:
 
     The design's pipeline (full data, 15 epochs; quick: 6,000 images, 2)
     classifies every test image raw and as each kind of photo in
-    ``skfashion._photos`` (4x larger, margins, backgrounds, file formats),
+    ``skfashion.make_photo`` (4x larger, margins, backgrounds, file formats),
     read back by ``load_image``.
     """
     import numpy as np
 
-    from skfashion import fetch_fashion_mnist, load_image, make_fashion_pipeline
-    from skfashion._photos import PHOTO_KINDS, make_photo
+    from skfashion import (
+        PHOTO_KINDS,
+        fetch_fashion_mnist,
+        load_image,
+        make_fashion_pipeline,
+        make_photo,
+    )
 
     train = fetch_fashion_mnist(subset="train")
     test = fetch_fashion_mnist(subset="test")
@@ -758,7 +763,7 @@ def _markdown_new_sections(r: dict) -> list[str]:
         lines += ["", f"## Photos: load_image on {p['n_images']:,} test images", ""]
         lines += [
             "Synthetic product photos of each test image (4x larger, margins; "
-            "`skfashion/_photos.py`), read by `load_image`, classified by the "
+            "`skfashion.make_photo`), read by `load_image`, classified by the "
             f"design's pipeline. Raw test images: accuracy {p['raw_accuracy']:.4f}.",
             "",
             "| photo | accuracy | minus raw | mean abs pixel difference | "

@@ -20,6 +20,7 @@ _LAZY = {
     "as_model_labels": "datasets",
     "display_names": "datasets",
     "classical_models": "baselines",
+    "cosine_schedule": "_callbacks",
     "ImageScaler": "preprocessing",
     "FashionMLPClassifier": "classifier",
     "FashionCNNClassifier": "classifier",
@@ -39,11 +40,14 @@ _LAZY = {
     "plot_confusion_matrix": "plotting",
     "plot_comparison": "plotting",
     "load_image": "photos",
+    "make_photo": "photos",
+    "PHOTO_KINDS": "photos",
 }
 
 __all__ = [
     "CLASS_NAMES",
     "IMAGE_SHAPE",
+    "PHOTO_KINDS",
     "PRESETS",
     "DatasetIntegrityError",
     "FashionCNNClassifier",
@@ -56,6 +60,7 @@ __all__ = [
     "as_model_labels",
     "classical_models",
     "compare_models",
+    "cosine_schedule",
     "display_names",
     "export_keras",
     "export_onnx",
@@ -63,6 +68,7 @@ __all__ = [
     "load_image",
     "load_model",
     "make_fashion_pipeline",
+    "make_photo",
     "plot_comparison",
     "plot_confusion_matrix",
     "plot_history",
@@ -73,6 +79,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._callbacks import cosine_schedule
     from .baselines import classical_models
     from .classifier import (
         FashionCNNClassifier,
@@ -99,7 +106,7 @@ if TYPE_CHECKING:  # pragma: no cover
         read_manifest,
         save_model,
     )
-    from .photos import load_image
+    from .photos import PHOTO_KINDS, load_image, make_photo
     from .plotting import (
         plot_comparison,
         plot_confusion_matrix,

@@ -24,10 +24,31 @@ from pathlib import Path
 from ._compat import keras
 
 
-def cosine(initial: float, epochs: int):
+def cosine_schedule(initial: float, epochs: int):
     """Cosine annealing per epoch: ``initial`` at epoch 0, near 0 at the last.
 
-    Epochs past ``epochs`` (more ``partial_fit`` calls) keep the last rate.
+    The schedule of ``learning_rate="cosine"``, for Keras'
+    ``LearningRateScheduler``. Epochs past ``epochs`` (more ``partial_fit``
+    calls) keep the last rate.
+
+    Parameters
+    ----------
+    initial : float
+        The learning rate of the first epoch.
+    epochs : int
+        The number of epochs it anneals over.
+
+    Returns
+    -------
+    rate : callable
+        ``rate(epoch, current=None)``, the learning rate of ``epoch``.
+
+    Examples
+    --------
+    >>> from skfashion import cosine_schedule
+    >>> rate = cosine_schedule(0.001, epochs=4)
+    >>> [round(rate(e), 6) for e in range(5)]
+    [0.001, 0.000854, 0.0005, 0.000146, 0.000146]
     """
 
     def rate(epoch, current=None):
@@ -57,7 +78,7 @@ def fit_callbacks(clf, has_validation: bool, graph) -> tuple[list, str | None]:
     if clf.learning_rate == "cosine":
         callbacks.append(
             keras.callbacks.LearningRateScheduler(
-                cosine(float(clf.optimizer__learning_rate), clf.epochs)
+                cosine_schedule(float(clf.optimizer__learning_rate), clf.epochs)
             )
         )
     if clf.early_stopping:

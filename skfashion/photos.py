@@ -1,4 +1,4 @@
-"""Reading users' photos as Fashion-MNIST images: load_image.
+"""Users' photos as Fashion-MNIST images (load_image), and photos made from them.
 
 A photo of a garment (any size, format, background, EXIF rotation,
 transparency or bit depth) becomes a 28 x 28 uint8 image as the dataset's:
@@ -7,13 +7,14 @@ a light garment on black, centred, its longest side filling the frame.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 
 from .datasets import IMAGE_SHAPE
 
-__all__ = ["load_image"]
+__all__ = ["PHOTO_KINDS", "load_image", "make_photo"]
 
 _SIDE = max(IMAGE_SHAPE)  # the garment's longest side
 # Fashion-MNIST's images all peak at 254 or 255. A garment dimmer than this
@@ -252,3 +253,113 @@ def _describe(image) -> str:
     if isinstance(image, str | Path):
         return str(image)
     return getattr(image, "name", None) or f"the {type(image).__name__}"
+
+
+# -- synthetic product photos ---------------------------------------------------
+
+#: The kinds of synthetic photo :func:`make_photo` writes: name -> what it is
+#: (the order is the photo benchmark's).
+PHOTO_KINDS: dict[str, str] = {
+    "white": "dark garment on white (255), PNG",
+    "off-white 240": "dark garment on a background of 240, PNG",
+    "off-white 225": "dark garment on a background of 225, PNG",
+    "uneven 205-250": "dark garment, background lit from 205 (left) to 250 (right)",
+    "colour JPEG": "dark blue garment on white, RGB JPEG (quality 90)",
+    "EXIF-rotated JPEG": "pixels stored sideways, EXIF orientation 6 (phone photo)",
+    "transparent PNG": "garment on a transparent background (RGBA)",
+    "16-bit PNG": "dark garment on white, 16-bit grayscale PNG",
+}
+
+_SCALE, _MARGIN = 4, (18, 30, 24, 12)  # top, bottom, left, right
+
+
+def _photo_pixels(image: np.ndarray, background) -> np.ndarray:
+    """The garment 4x larger, dark (255 - level) on ``background`` in [0, 1]."""
+    from PIL import Image
+
+    big = Image.fromarray(image).resize(
+        (28 * _SCALE, 28 * _SCALE), Image.Resampling.BICUBIC
+    )
+    garment = np.asarray(big, dtype=np.float64) / 255
+    top, bottom, left, right = _MARGIN
+    garment = np.pad(garment, ((top, bottom), (left, right)))
+    return background * (1 - garment), garment  # a level, or a level per column
+
+
+def make_photo(image: np.ndarray, kind: str) -> io.BytesIO:
+    """A synthetic product photo of a Fashion-MNIST image, as a file object.
+
+    The garment 4 times larger than in the dataset, dark on a light
+    background, with margins, written in the kind's file format: what
+    :func:`load_image` must read back to ``image``. The tests and the photo
+    benchmark use it; it serves to check any model on photo-like inputs.
+
+    Parameters
+    ----------
+    image : ndarray of shape (28, 28), dtype uint8
+        A Fashion-MNIST image.
+    kind : str
+        One of ``PHOTO_KINDS`` (its values say what each photo is).
+
+    Returns
+    -------
+    photo : io.BytesIO
+        The photo file, at its start.
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is not one of ``PHOTO_KINDS``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skfashion import load_image, make_photo
+    >>> image = np.zeros((28, 28), dtype=np.uint8)
+    >>> image[4:24, 8:20] = 200
+    >>> load_image(make_photo(image, "colour JPEG")).shape
+    (28, 28)
+    """
+    from PIL import Image
+
+    buf = io.BytesIO()
+    if kind in ("white", "off-white 240", "off-white 225"):
+        level = {"white": 255, "off-white 240": 240, "off-white 225": 225}[kind]
+        pixels, _ = _photo_pixels(image, level / 255)
+        Image.fromarray(np.round(pixels * 255).astype(np.uint8)).save(buf, "PNG")
+    elif kind == "uneven 205-250":
+        width = 28 * _SCALE + _MARGIN[2] + _MARGIN[3]
+        pixels, _ = _photo_pixels(image, np.linspace(205, 250, width) / 255)
+        Image.fromarray(np.round(pixels * 255).astype(np.uint8)).save(buf, "PNG")
+    elif kind in ("colour JPEG", "EXIF-rotated JPEG"):
+        pixels, _ = _photo_pixels(image, 1.0)
+        photo = Image.fromarray(np.round(_blue(pixels) * 255).astype(np.uint8))
+        if kind == "EXIF-rotated JPEG":
+            # Orientation 6: the viewer must turn the stored pixels 90° clockwise.
+            photo = photo.transpose(Image.Transpose.ROTATE_90)
+            exif = Image.Exif()
+            exif[0x0112] = 6
+            photo.save(buf, "JPEG", quality=90, exif=exif)
+        else:
+            photo.save(buf, "JPEG", quality=90)
+    elif kind == "transparent PNG":
+        _, garment = _photo_pixels(image, 1.0)
+        rgba = np.zeros((*garment.shape, 4), dtype=np.uint8)  # transparent black
+        rgba[..., 2] = 40  # a dark blue garment
+        rgba[..., 3] = np.round(garment * 255)
+        Image.fromarray(rgba, mode="RGBA").save(buf, "PNG")
+    elif kind == "16-bit PNG":
+        pixels, _ = _photo_pixels(image, 1.0)
+        Image.fromarray(np.round(pixels * 65535).astype(np.uint16)).save(buf, "PNG")
+    else:
+        raise ValueError(
+            f"unknown photo kind {kind!r}; choose from {list(PHOTO_KINDS)}"
+        )
+    buf.seek(0)
+    return buf
+
+
+def _blue(pixels: np.ndarray) -> np.ndarray:
+    """RGB of a dark blue garment on white, from the gray photo's pixels."""
+    dark = 1 - pixels  # 0 on the background, up to 1 on the garment
+    return 1 - dark[..., None] * np.array([0.85, 0.8, 0.45])

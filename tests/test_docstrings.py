@@ -8,6 +8,7 @@ import pytest
 # export_onnx's and compare_models' examples need files and are marked +SKIP;
 # tests/test_onnx.py and tests/test_persistence.py run the same calls.
 MODULES = [
+    "skfashion._callbacks",
     "skfashion.baselines",
     "skfashion.classifier",
     "skfashion.datasets",

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from skfashion import load_image
-from skfashion._photos import PHOTO_KINDS, make_photo
+from skfashion import PHOTO_KINDS, load_image, make_photo
 
 
 def test_every_test_image_round_trips_unchanged(fashion_test):

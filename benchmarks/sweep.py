@@ -1,0 +1,148 @@
+"""Fit candidate configurations of skfashion's networks, one process each.
+
+The harness for accuracy sweeps, on any Keras backend (a lent GPU machine
+has JAX and PyTorch, not TensorFlow): each candidate is an estimator's
+parameters; its network is built by skfashion's own builders from those
+parameters (the estimator's defaults for the rest), trained by plain Keras
+``Model.fit`` with the estimator's optimizer and schedule, and scored on the
+10,000 test images. Each result is one JSON line in ``--out``. Past sweeps'
+results are data: ``benchmarks/results/gpu_sweep.jsonl`` (and their
+candidates, in that sweep's notation, ``gpu_sweep_specs.json``).
+
+    python benchmarks/sweep.py CANDIDATES.json --out results.jsonl [--jobs 4]
+
+CANDIDATES.json: ``[{"name": "wide", "model": "cnn", "params": {"filters":
+[32, 64]}, "seeds": [0, 1]}, ...]``. ``SWEEP_SMALL=1`` fits 512 images, a
+smoke test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+
+def fit_one(candidate: dict, seed: int) -> dict:
+    """Build, fit and score one candidate at one seed; returns its result."""
+    import os
+
+    import keras
+    import numpy as np
+
+    from skfashion import (
+        FashionCNNClassifier,
+        FashionMLPClassifier,
+        ImageScaler,
+        cosine_schedule,
+        fetch_fashion_mnist,
+    )
+    from skfashion.networks import build_cnn, build_mlp
+
+    cls = {"mlp": FashionMLPClassifier, "cnn": FashionCNNClassifier}[candidate["model"]]
+    params = cls(**candidate.get("params", {})).get_params()
+    train = fetch_fashion_mnist(subset="train")
+    test = fetch_fashion_mnist(subset="test")
+    scaler = ImageScaler(image_shape=(28, 28)).fit(train.data)
+    X, y = scaler.transform(train.data), train.target
+    X_test, y_test = scaler.transform(test.data), test.target
+    if os.environ.get("SWEEP_SMALL"):
+        X, y = X[:512], y[:512]
+    l2 = params["alpha"] / (2 * params["batch_size"])  # as the estimators
+    names = (
+        ("hidden_layer_sizes", "activation", "dropout")
+        if candidate["model"] == "mlp"
+        else (
+            "image_shape",
+            "filters",
+            "kernel_size",
+            "padding",
+            "hidden_layer_sizes",
+            "dropout",
+            "batch_normalization",
+            "augment",
+            "shift_range",
+        )
+    )
+    build = build_mlp if candidate["model"] == "mlp" else build_cnn
+    network = build(784, 10, **{k: params[k] for k in names}, l2=l2, seed=seed)
+    # A plain Sequential: the estimators' own training step is TensorFlow's.
+    model = keras.Sequential.from_config(network.get_config())
+    model.compile(
+        keras.optimizers.get(params["optimizer"]),
+        "categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    model.optimizer.learning_rate = params["optimizer__learning_rate"]
+    callbacks = []
+    if params["learning_rate"] == "cosine":
+        rate = cosine_schedule(params["optimizer__learning_rate"], params["epochs"])
+        callbacks.append(keras.callbacks.LearningRateScheduler(rate))
+    start = time.perf_counter()
+    model.fit(
+        X,
+        np.eye(10, dtype="float32")[y],
+        batch_size=params["batch_size"],
+        epochs=params["epochs"],
+        callbacks=callbacks,
+        verbose=0,
+    )
+    fit_s = time.perf_counter() - start
+    proba = model.predict(X_test, batch_size=1000, verbose=0)
+    return {
+        "name": candidate["name"],
+        "seed": seed,
+        "backend": keras.backend.backend(),
+        "test_accuracy": float((proba.argmax(1) == y_test).mean()),
+        "fit_s": fit_s,
+        "params": candidate.get("params", {}),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("candidates", help="a JSON list of candidates")
+    parser.add_argument("--out", required=True, help="JSON lines, appended to")
+    parser.add_argument("--jobs", type=int, default=1, help="processes at a time")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # NAME:SEED, in a worker
+    args = parser.parse_args(argv)
+    with open(args.candidates) as f:
+        candidates = {c["name"]: c for c in json.load(f)}
+    if args.one:
+        name, seed = args.one.rsplit(":", 1)
+        print(json.dumps(fit_one(candidates[name], int(seed))), flush=True)
+        return 0
+    queue = [(n, s) for n, c in candidates.items() for s in c.get("seeds", [0])]
+    running: list = []
+    with open(args.out, "a") as out:
+        while queue or running:
+            while queue and len(running) < args.jobs:
+                name, seed = queue.pop(0)
+                cmd = [sys.executable, __file__, args.candidates, "--out", args.out]
+                proc = subprocess.Popen(
+                    [*cmd, "--one", f"{name}:{seed}"],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                running.append((proc, name, seed))
+            for item in list(running):
+                proc, name, seed = item
+                if proc.poll() is None:
+                    continue
+                stdout, stderr = proc.communicate()
+                lines = stdout.strip().splitlines()
+                error = {"name": name, "seed": seed, "error": stderr[-1500:]}
+                line = lines[-1] if lines else json.dumps(error)
+                out.write(line + "\n")
+                out.flush()
+                print(line, flush=True)
+                running.remove(item)
+            time.sleep(0.5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
