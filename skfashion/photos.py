@@ -8,13 +8,23 @@ a light garment on black, centred, its longest side filling the frame.
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from .datasets import IMAGE_SHAPE
 
-__all__ = ["PHOTO_KINDS", "load_image", "make_photo"]
+__all__ = ["MAX_PIXELS", "PHOTO_KINDS", "load_image", "make_photo"]
+
+#: The most pixels a photo file may declare: more than any camera's or phone's
+#: full-resolution photo (108 megapixels), well below Pillow's bomb check (179
+#: million). A larger file is refused from its header, before it is decoded.
+MAX_PIXELS = 120_000_000
+# Large photos are decoded at (JPEG's draft mode) or reduced to about this
+# longest side before any float arithmetic: far more than the 28 pixels the
+# garment ends at, so the result does not change for usual photos.
+_WORKING_SIDE = 1024
 
 _SIDE = max(IMAGE_SHAPE)  # the garment's longest side
 # Fashion-MNIST's images all peak at 254 or 255. A garment dimmer than this
@@ -141,16 +151,56 @@ def _open(image):
     if isinstance(image, np.ndarray):
         return _array_to_float(image)
     if isinstance(image, Image.Image):
-        return _pil_to_array(image)
+        return _pil_to_array(_reduced(image))
     if isinstance(image, str | Path) and Path(image).is_dir():
         raise ValueError(f"{image} is a directory, not an image file.")
     try:
-        with Image.open(image) as img:
-            return _pil_to_array(img)
+        with warnings.catch_warnings():
+            # MAX_PIXELS decides (below), not Pillow's warning.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(image)
     except FileNotFoundError:
         raise ValueError(f"Image file not found: {image}") from None
+    except Image.DecompressionBombError:
+        raise ValueError(
+            f"{_describe(image)} declares more than {MAX_PIXELS:,} pixels, more "
+            "than any photo: refused before decoding it."
+        ) from None
     except (UnidentifiedImageError, OSError) as exc:
         raise ValueError(f"Cannot read {image} as an image: {exc}") from exc
+    with img:
+        width, height = img.size
+        if width * height > MAX_PIXELS:
+            raise ValueError(
+                f"{_describe(image)} declares {width:,} x {height:,} pixels, more "
+                f"than any photo (at most {MAX_PIXELS:,}): refused before decoding it."
+            )
+        try:
+            return _pil_to_array(_reduced(img))
+        except Exception as exc:  # a broken file can make any decoder raise anything
+            raise ValueError(f"Cannot read {image} as an image: {exc}") from exc
+
+
+def _reduced(img):
+    """``img`` decoded at about ``_WORKING_SIDE`` pixels on its longest side.
+
+    JPEG decodes at 1/2, 1/4 or 1/8 of its size directly (draft mode); any
+    other image is reduced by an integer factor (a box filter) once decoded.
+    Images no larger than that come back as they are.
+    """
+    side = max(img.size)
+    if side <= _WORKING_SIDE:
+        return img
+    if img.format == "JPEG" and img.mode in ("L", "RGB", "CMYK", "YCbCr"):
+        scale = _WORKING_SIDE / side
+        img.draft(img.mode, (round(img.width * scale), round(img.height * scale)))
+    factor = -(-max(img.size) // _WORKING_SIDE)  # so that it ends <= _WORKING_SIDE
+    if factor < 2:
+        return img
+    try:
+        return img.reduce(factor)
+    except ValueError:  # a mode reduce() does not take: decode it whole
+        return img
 
 
 def load_image(image) -> np.ndarray:

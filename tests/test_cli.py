@@ -475,6 +475,19 @@ def test_bad_images_are_reported_and_the_others_classified(trained, pngs, capsys
     )
 
 
+def test_an_image_no_photo_could_be_is_reported_the_other_classified(
+    trained, pngs, tmp_path, capsys
+):
+    from test_photos import png_declaring
+
+    bomb = str(png_declaring(tmp_path / "bomb.png", 40_000, 40_000))
+    assert main(["predict", str(trained / "model.skf"), bomb, pngs[0]]) == 1
+    captured = capsys.readouterr()
+    assert [line.split(":")[0] for line in captured.out.splitlines()] == [pngs[0]]
+    err = captured.err.splitlines()
+    assert len(err) == 2 and "bomb.png declares more than" in err[0]
+
+
 def test_predict_needs_inputs_and_valid_indices(trained, capsys):
     _fails(["predict", str(trained / "model.skf")], capsys, "give image files")
     _fails(

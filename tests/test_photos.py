@@ -125,6 +125,53 @@ def test_bad_files_are_clear_value_errors(tmp_path):
         load_image(tmp_path)
 
 
+def png_declaring(path, width, height):
+    """A tiny PNG file whose header declares width x height pixels."""
+    import struct
+    import zlib
+
+    buf = io.BytesIO()
+    Image.new("L", (1, 1), 255).save(buf, "PNG")
+    data = bytearray(buf.getvalue())
+    at = data.index(b"IHDR")
+    data[at + 4 : at + 12] = struct.pack(">II", width, height)
+    data[at + 17 : at + 21] = struct.pack(">I", zlib.crc32(bytes(data[at : at + 17])))
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    "side, match",
+    [
+        (40_000, "declares more than 120,000,000 pixels"),  # past Pillow's own check
+        (12_000, "declares 12,000 x 12,000 pixels, more than any photo"),
+    ],
+)
+def test_sizes_no_photo_has_are_refused_before_decoding(tmp_path, side, match):
+    import warnings
+
+    from skfashion.photos import MAX_PIXELS
+
+    assert side * side > MAX_PIXELS
+    path = png_declaring(tmp_path / "bomb.png", side, side)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nor Pillow's DecompressionBombWarning
+        with pytest.raises(ValueError, match=match):
+            load_image(path)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_large_photo_reads_as_its_small_self(garment, fmt):
+    # Decoded small (JPEG's draft mode) or reduced before any float work.
+    small = Image.open(make_photo(garment, "white")).convert("L")
+    big = small.resize((small.width * 16, small.height * 16), Image.Resampling.BICUBIC)
+    assert max(big.size) > 2048
+    buf = io.BytesIO()
+    big.save(buf, fmt, **({"quality": 95} if fmt == "JPEG" else {}))
+    got = load_image(buf).astype(int)
+    assert np.abs(got - load_image(small).astype(int)).mean() < 4
+
+
 def test_photo_accuracy_within_3_points_of_the_raw_images(fitted_mlp, fashion_test):
     """The photo benchmark on 300 test images (all 10,000 in benchmarks/)."""
     rng = np.random.RandomState(0)
