@@ -175,6 +175,12 @@ def _open(image):
                 f"{_describe(image)} declares {width:,} x {height:,} pixels, more "
                 f"than any photo (at most {MAX_PIXELS:,}): refused before decoding it."
             )
+        frames = getattr(img, "n_frames", 1)
+        if frames > 1:  # which one would be the photo is not ours to guess
+            raise ValueError(
+                f"{_describe(image)} holds {frames} frames (an animation or a "
+                "multi-page file); save the one photo you mean as its own file."
+            )
         try:
             return _pil_to_array(_reduced(img))
         except Exception as exc:  # a broken file can make any decoder raise anything

@@ -160,6 +160,29 @@ def test_sizes_no_photo_has_are_refused_before_decoding(tmp_path, side, match):
             load_image(path)
 
 
+def test_broken_files_and_several_frames_are_value_errors(garment, tmp_path):
+    photo = Image.open(make_photo(garment, "white")).convert("L")
+    (tmp_path / "empty.png").write_bytes(b"")
+    whole = io.BytesIO()
+    photo.save(whole, "JPEG")
+    (tmp_path / "cut.jpg").write_bytes(whole.getvalue()[: len(whole.getvalue()) // 2])
+    frames = [photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT)]
+    photo.save(tmp_path / "anim.gif", save_all=True, append_images=frames)
+    photo.save(tmp_path / "pages.tiff", save_all=True, append_images=frames)
+    for name, match in (
+        ("empty.png", "Cannot read .*empty.png as an image"),
+        ("cut.jpg", "Cannot read .*cut.jpg as an image: image file is truncated"),
+        ("anim.gif", "anim.gif holds 2 frames"),
+        ("pages.tiff", "pages.tiff holds 2 frames"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            load_image(tmp_path / name)
+    # Odd modes that are one photo still read.
+    for mode, ext in (("CMYK", "jpg"), ("1", "png"), ("LAB", "tiff")):
+        photo.convert(mode).save(tmp_path / f"odd.{ext}")
+        assert load_image(tmp_path / f"odd.{ext}").shape == (28, 28)
+
+
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
 def test_a_large_photo_reads_as_its_small_self(garment, fmt):
     # Decoded small (JPEG's draft mode) or reduced before any float work.
