@@ -40,6 +40,7 @@ _LAZY = {
     "plot_confusion_matrix": "plotting",
     "plot_comparison": "plotting",
     "load_image": "photos",
+    "load_images": "photos",
     "make_photo": "photos",
     "PHOTO_KINDS": "photos",
 }
@@ -66,6 +67,7 @@ __all__ = [
     "export_onnx",
     "fetch_fashion_mnist",
     "load_image",
+    "load_images",
     "load_model",
     "make_fashion_pipeline",
     "make_photo",
@@ -106,7 +108,7 @@ if TYPE_CHECKING:  # pragma: no cover
         read_manifest,
         save_model,
     )
-    from .photos import PHOTO_KINDS, load_image, make_photo
+    from .photos import PHOTO_KINDS, load_image, load_images, make_photo
     from .plotting import (
         plot_comparison,
         plot_confusion_matrix,

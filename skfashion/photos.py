@@ -15,7 +15,7 @@ import numpy as np
 
 from .datasets import IMAGE_SHAPE
 
-__all__ = ["MAX_PIXELS", "PHOTO_KINDS", "load_image", "make_photo"]
+__all__ = ["MAX_PIXELS", "PHOTO_KINDS", "load_image", "load_images", "make_photo"]
 
 #: The most pixels a photo file may declare: more than any camera's or phone's
 #: full-resolution photo (108 megapixels), well below Pillow's bomb check (179
@@ -284,6 +284,47 @@ def load_image(image) -> np.ndarray:
     if garment.max() < _DIM:  # a dim garment (grey on grey): stretch to 255
         garment = garment / garment.max()
     return np.round(garment * 255).astype(np.uint8)
+
+
+def load_images(images) -> tuple[np.ndarray, list[int], dict[int, str]]:
+    """Read several photos with :func:`load_image`; a bad one does not stop the rest.
+
+    Parameters
+    ----------
+    images : iterable
+        Photos, each anything :func:`load_image` takes (paths, files, PIL
+        images, arrays).
+
+    Returns
+    -------
+    X : ndarray of shape (n_read, 28, 28), dtype uint8
+        The photos that could be read, in order: ready for ``predict``.
+    read : list of int
+        The position in ``images`` of each row of ``X``.
+    errors : dict of int to str
+        For each photo that could not be read, its position and the reason,
+        one line that names it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skfashion import load_images
+    >>> garment = np.zeros((28, 28), dtype=np.uint8)
+    >>> garment[4:24, 8:20] = 255
+    >>> X, read, errors = load_images([garment, "missing.png"])
+    >>> X.shape, read, errors
+    ((1, 28, 28), [0], {1: 'Image file not found: missing.png'})
+    """
+    rows, read, errors = [], [], {}
+    for i, image in enumerate(images):
+        try:
+            rows.append(load_image(image))
+        except ValueError as exc:
+            errors[i] = " ".join(str(exc).split())
+        else:
+            read.append(i)
+    X = np.stack(rows) if rows else np.zeros((0, *IMAGE_SHAPE), dtype=np.uint8)
+    return X, read, errors
 
 
 def _crop_and_fit(garment: np.ndarray) -> np.ndarray:

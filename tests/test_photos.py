@@ -205,3 +205,16 @@ def test_photo_accuracy_within_3_points_of_the_raw_images(fitted_mlp, fashion_te
         photos = np.stack([load_image(make_photo(im, kind)) for im in images])
         accuracy = np.mean(fitted_mlp.predict(photos) == y)
         assert accuracy >= raw - 0.03, (kind, accuracy, raw)
+
+
+def test_load_images_reads_the_good_and_names_the_bad(garment, tmp_path):
+    from skfashion import load_images
+
+    bomb = png_declaring(tmp_path / "bomb.png", 40_000, 40_000)
+    X, read, errors = load_images([bomb, garment, tmp_path, make_photo(garment, "white")])
+    assert X.shape == (2, 28, 28) and X.dtype == np.uint8 and read == [1, 3]
+    np.testing.assert_array_equal(X[0], garment)
+    assert sorted(errors) == [0, 2]
+    assert "bomb.png declares more than" in errors[0] and "directory" in errors[2]
+    empty, read, errors = load_images([])
+    assert empty.shape == (0, 28, 28) and read == [] and errors == {}

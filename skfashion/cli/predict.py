@@ -38,7 +38,7 @@ def run(args) -> int:
     import numpy as np
 
     from ..datasets import display_names, fetch_fashion_mnist
-    from ..photos import load_image
+    from ..photos import load_images
     from ..plotting import plot_predictions
 
     if not args.images and not args.test_index:
@@ -49,16 +49,13 @@ def run(args) -> int:
     else:
         model = _common.load(args)
         predict_proba, classes = model.predict_proba, np.asarray(model.classes_)
-    images, names, y_true, failed = [], [], [], 0
-    for path in args.images:
-        try:
-            images.append(load_image(path))
-        except ValueError as exc:  # this image only: report it, go on
-            print(f"skfashion: error: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        names.append(str(path))
-        y_true.append(None)
+    photos, read, errors = load_images(args.images)
+    for reason in errors.values():  # these images only: report them, go on
+        print(f"skfashion: error: {reason}", file=sys.stderr)
+    failed = len(errors)
+    images = list(photos)
+    names = [str(args.images[i]) for i in read]
+    y_true = [None] * len(read)
     if args.test_index:
         test = fetch_fashion_mnist(subset="test")
         bad = [i for i in args.test_index if not 0 <= i < len(test.target)]
