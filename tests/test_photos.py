@@ -211,7 +211,8 @@ def test_load_images_reads_the_good_and_names_the_bad(garment, tmp_path):
     from skfashion import load_images
 
     bomb = png_declaring(tmp_path / "bomb.png", 40_000, 40_000)
-    X, read, errors = load_images([bomb, garment, tmp_path, make_photo(garment, "white")])
+    photo = make_photo(garment, "white")
+    X, read, errors = load_images([bomb, garment, tmp_path, photo])
     assert X.shape == (2, 28, 28) and X.dtype == np.uint8 and read == [1, 3]
     np.testing.assert_array_equal(X[0], garment)
     assert sorted(errors) == [0, 2]
