@@ -85,8 +85,30 @@ def _startup_lines_filtered() -> Iterator[None]:
                 os.write(2, kept)
 
 
+_BACKENDS = {"tensorflow"}  # the Keras backends the estimators run on
+
+
+def _import_keras():
+    """Keras, or an ImportError in one line when its backend cannot serve."""
+    try:
+        import keras
+    except (ImportError, ValueError) as exc:  # the backend's package is missing
+        backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+        raise ImportError(
+            f"Keras cannot load its backend {backend!r} ({exc}); install it, or "
+            "unset KERAS_BACKEND to use TensorFlow."
+        ) from None
+    if keras.backend.backend() not in _BACKENDS:
+        raise ImportError(
+            f"skfashion's estimators run on Keras' TensorFlow backend, not "
+            f"{keras.backend.backend()!r}: unset KERAS_BACKEND or set it to "
+            "tensorflow."
+        )
+    return keras
+
+
 with _startup_lines_filtered():
-    import keras
+    keras = _import_keras()
     import scikeras
     from scikeras.wrappers import KerasClassifier
 

@@ -593,3 +593,33 @@ def test_schedule_step_size_and_metrics_as_json(tmp_path):
     params = json.loads((tmp_path / "metrics.json").read_text())["params"]
     assert params["hidden_layer_sizes"] == [32] and params["alpha"] == 0.0
     FashionMLPClassifier().set_params(**params)  # takes them back
+
+
+def test_an_unusable_keras_backend_is_one_line(trained):
+    env = {**os.environ, "KERAS_BACKEND": "banana"}  # no such backend
+    out = subprocess.run(
+        [sys.executable, "-m", "skfashion", "verify", str(trained / "model.skf")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        "skfashion: error: Keras cannot load its backend 'banana' (Unable to import "
+        "backend : banana); install it, or unset KERAS_BACKEND to use TensorFlow."
+    ]
+
+
+def test_a_backend_the_estimators_do_not_run_on_is_refused():
+    # Keras on another backend (faked: JAX and PyTorch are not installed here).
+    code = (
+        "import keras\n"
+        "keras.backend.backend = lambda: 'jax'\n"
+        "import skfashion.classifier\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1] == (
+        "ImportError: skfashion's estimators run on Keras' TensorFlow backend, not "
+        "'jax': unset KERAS_BACKEND or set it to tensorflow."
+    )

@@ -99,11 +99,9 @@ def main(argv=None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        from ..datasets import DatasetIntegrityError
-        from ..persistence import ModelFileError
-
-        known = (CLIError, ModelFileError, DatasetIntegrityError, OSError, ValueError)
-        if not isinstance(exc, known):
+        # ModelFileError and DatasetIntegrityError are ValueErrors; importing
+        # them here could fail as the command did (a Keras backend missing).
+        if not isinstance(exc, CLIError | ImportError | OSError | ValueError):
             raise
         print(f"skfashion: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
