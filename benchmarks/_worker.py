@@ -124,24 +124,12 @@ def _raw_keras_cnn(X, y, X_test, y_test, args):
     import keras
 
     from skfashion import FashionCNNClassifier, cosine_schedule
-    from skfashion.networks import build_cnn
 
     defaults = FashionCNNClassifier().get_params()
     keras.utils.set_random_seed(args.seed)
-    network = (
-        "image_shape",
-        "filters",
-        "kernel_size",
-        "padding",
-        "hidden_layer_sizes",
-        "dropout",
-        "batch_normalization",
-        "augment",
-        "shift_range",
-    )
-    model = build_cnn(
-        X.shape[1], 10, **{k: defaults[k] for k in network}, l2=0.0, seed=args.seed
-    )
+    model = FashionCNNClassifier().build_network(X.shape[1], 10, seed=args.seed)
+    # A plain Sequential: Keras' own training step, as a user of raw Keras has.
+    model = keras.Sequential.from_config(model.get_config())
     schedule = []
     if defaults["learning_rate"] == "cosine":
         lr = cosine_schedule(defaults["optimizer__learning_rate"], args.epochs)

@@ -39,7 +39,6 @@ def fit_one(candidate: dict, seed: int) -> dict:
         cosine_schedule,
         fetch_fashion_mnist,
     )
-    from skfashion.networks import build_cnn, build_mlp
 
     cls = {"mlp": FashionMLPClassifier, "cnn": FashionCNNClassifier}[candidate["model"]]
     params = cls(**candidate.get("params", {})).get_params()
@@ -50,24 +49,7 @@ def fit_one(candidate: dict, seed: int) -> dict:
     X_test, y_test = scaler.transform(test.data), test.target
     if os.environ.get("SWEEP_SMALL"):
         X, y = X[:512], y[:512]
-    l2 = params["alpha"] / (2 * params["batch_size"])  # as the estimators
-    names = (
-        ("hidden_layer_sizes", "activation", "dropout")
-        if candidate["model"] == "mlp"
-        else (
-            "image_shape",
-            "filters",
-            "kernel_size",
-            "padding",
-            "hidden_layer_sizes",
-            "dropout",
-            "batch_normalization",
-            "augment",
-            "shift_range",
-        )
-    )
-    build = build_mlp if candidate["model"] == "mlp" else build_cnn
-    network = build(784, 10, **{k: params[k] for k in names}, l2=l2, seed=seed)
+    network = cls(**candidate.get("params", {})).build_network(784, 10, seed=seed)
     # A plain Sequential: the estimators' own training step is TensorFlow's.
     model = keras.Sequential.from_config(network.get_config())
     model.compile(

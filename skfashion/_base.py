@@ -4,7 +4,7 @@ The scikit-learn protocol: parameters, tags, validation, fit, partial_fit,
 predict and score, and the seeds of a fit. The input pipeline lives in
 ``_data``, the predict path in ``_inference``, callbacks in ``_callbacks``.
 A concrete estimator adds its own parameters, its docstring and
-``_build_network``.
+``build_network``.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
 
     Subclasses define ``__init__`` (their own parameters, then the shared
     ones passed to this ``__init__``), ``_parameter_constraints`` and
-    ``_build_network(seed)``.
+    ``build_network(n_features, n_classes, seed=...)``.
     """
 
     _parameter_constraints: dict = {
@@ -260,7 +260,8 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         for key, value in self.target_encoder_.get_metadata().items():
             setattr(self, key, value)
         n_steps = self._train_steps(len(X), epochs)
-        self.model_ = self._compile(self._build_network(seed), n_steps=n_steps)
+        network = self.build_network(self.n_features_in_, self.n_classes_, seed=seed)
+        self.model_ = self._compile(network, n_steps=n_steps)
         return X, y
 
     def restore_fitted(
@@ -296,7 +297,9 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         self.history_ = history
         self.n_iter_ = n_iter
         self.tensorboard_run_dir_ = tensorboard_run_dir
-        model = self._compile(self._build_network(seed=0))
+        model = self._compile(
+            self.build_network(self.n_features_in_, self.n_classes_, seed=0)
+        )
         model.optimizer.build(model.trainable_variables)
         for group, variables in (
             ("variables", model.variables),
@@ -307,9 +310,6 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
                 variable.assign(array)
         self.model_ = model
         return self
-
-    def _build_network(self, seed: int) -> keras.Model:
-        raise NotImplementedError  # pragma: no cover - each estimator defines it
 
     def _train_steps(self, n_samples: int, epochs: int) -> int:
         """About how many training steps a fit of ``epochs`` epochs on

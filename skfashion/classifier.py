@@ -160,10 +160,34 @@ class FashionMLPClassifier(FashionClassifierBase):
     def _xla_pays_on_cpu(self, n_steps: int) -> bool:
         return self.dropout == 0 and n_steps >= self._XLA_MIN_STEPS
 
-    def _build_network(self, seed: int) -> keras.Model:
+    def build_network(
+        self, n_features: int, n_classes: int, *, seed: int = 0
+    ) -> keras.Model:
+        """The uncompiled network these parameters describe, untrained.
+
+        What ``fit`` trains; for use with Keras directly (the benchmarks fit
+        it with plain Keras, on any backend).
+
+        Parameters
+        ----------
+        n_features : int
+            Input width (784 for Fashion-MNIST rows).
+        n_classes : int
+            Output units.
+        seed : int, default=0
+            Seeds every initialiser, dropout and augmentation layer.
+
+        Returns
+        -------
+        model : keras.Model
+            The network; its class trains several batches per step (the
+            estimators' loop), so for Keras' own ``fit`` on another backend
+            rebuild it with ``keras.Sequential.from_config(model.get_config())``.
+        """
+        self._validate_params()
         return build_mlp(
-            self.n_features_in_,
-            self.n_classes_,
+            n_features,
+            n_classes,
             hidden_layer_sizes=check_layer_sizes(self.hidden_layer_sizes),
             activation=self.activation,
             dropout=float(self.dropout),
@@ -346,10 +370,34 @@ class FashionCNNClassifier(FashionClassifierBase):
             verbose=verbose,
         )
 
-    def _build_network(self, seed: int) -> keras.Model:
+    def build_network(
+        self, n_features: int, n_classes: int, *, seed: int = 0
+    ) -> keras.Model:
+        """The uncompiled network these parameters describe, untrained.
+
+        What ``fit`` trains; for use with Keras directly (the benchmarks fit
+        it with plain Keras, on any backend).
+
+        Parameters
+        ----------
+        n_features : int
+            Input width (784 for Fashion-MNIST rows).
+        n_classes : int
+            Output units.
+        seed : int, default=0
+            Seeds every initialiser, dropout and augmentation layer.
+
+        Returns
+        -------
+        model : keras.Model
+            The network; its class trains several batches per step (the
+            estimators' loop), so for Keras' own ``fit`` on another backend
+            rebuild it with ``keras.Sequential.from_config(model.get_config())``.
+        """
+        self._validate_params()
         return build_cnn(
-            self.n_features_in_,
-            self.n_classes_,
+            n_features,
+            n_classes,
             image_shape=self.image_shape,
             filters=self.filters,
             kernel_size=int(self.kernel_size),
