@@ -45,74 +45,43 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
     one_mlp = r["predict"]["single_image_ms"]
     one_cnn = r["onnx"]["cnn"]["calls"]["skfashion predict_proba (TensorFlow)"]["1"]
 
-    def row(name, n, acc, fit, one=None):
+    def row(name, result, one=None):
         return (
             name,
-            f"{n:,}",
-            f"{acc:.4f}",
-            f"{fit:,.0f} s",
+            f"{result['n_train']:,}",
+            f"{result['test_accuracy']:.4f}",
+            f"{result['fit_s']:,.0f} s",
             "" if one is None else f"{one:.2f} ms",
         )
 
     rows = [
         row(
             "`FashionMLPClassifier()` (the design)",
-            t["n_train"],
-            t["skfashion"]["test_accuracy"],
-            t["skfashion"]["fit_s"],
+            t["skfashion"],
             one_mlp["pipeline.predict_proba"],
         ),
-        row(
-            "preset `mlp-strong`",
-            pe["skfashion_preset"]["n_train"],
-            pe["skfashion_preset"]["test_accuracy"],
-            pe["skfashion_preset"]["fit_s"],
-        ),
-        row(
-            "`FashionCNNClassifier()`",
-            c["n_train"],
-            c["skfashion_cnn"]["test_accuracy"],
-            c["skfashion_cnn"]["fit_s"],
-            one_cnn["median_ms"],
-        ),
+        row("preset `mlp-strong`", pe["skfashion_preset"]),
+        row("`FashionCNNClassifier()`", c["skfashion_cnn"], one_cnn["median_ms"]),
     ]
-    for key in ("cnn_preset", "cnn_augmented"):
-        if key in r:
-            p = r[key]
-            rows.append(
-                row(
-                    f"preset `{p['preset']}`",
-                    p["n_train"],
-                    p["test_accuracy"],
-                    p["fit_s"],
-                )
-            )
+    rows += [
+        row(f"preset `{r[key]['preset']}`", r[key])
+        for key in ("cnn_preset", "cnn_augmented")
+        if key in r
+    ]
     rows += [
         row(
             "raw Keras, the design's network",
-            t["n_train"],
-            t["keras"]["test_accuracy"],
-            t["keras"]["fit_s"],
+            t["keras"],
             one_mlp["keras model.predict_on_batch"],
         ),
-        row(
-            "raw Keras, the CNN's network",
-            c["n_train"],
-            c["keras_cnn"]["test_accuracy"],
-            c["keras_cnn"]["fit_s"],
-        ),
+        row("raw Keras, the CNN's network", c["keras_cnn"]),
         row(
             "scikit-learn `MLPClassifier` (same layers, 15 epochs)",
-            pe["sklearn_mlp"]["n_train"],
-            pe["sklearn_mlp"]["test_accuracy"],
-            pe["sklearn_mlp"]["fit_s"],
+            pe["sklearn_mlp"],
             one_mlp["sklearn MLPClassifier pipeline.predict_proba"],
         ),
     ]
-    for name, m in cl.items():
-        rows.append(
-            row(f"scikit-learn `{name}`", m["n_train"], m["test_accuracy"], m["fit_s"])
-        )
+    rows += [row(f"scikit-learn `{name}`", m) for name, m in cl.items()]
     return rows
 
 

@@ -4,7 +4,7 @@ The scikit-learn protocol: parameters, tags, validation, fit, partial_fit,
 predict and score, and the seeds of a fit. The input pipeline lives in
 ``_data``, the predict path in ``_inference``, callbacks in ``_callbacks``.
 A concrete estimator adds its own parameters, its docstring and
-``build_network``.
+``_network``.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
 
     Subclasses define ``__init__`` (their own parameters, then the shared
     ones passed to this ``__init__``), ``_parameter_constraints`` and
-    ``build_network(n_features, n_classes, seed=...)``.
+    ``_network(n_features, n_classes, seed)``.
     """
 
     _parameter_constraints: dict = {
@@ -256,11 +256,9 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         """Validate (X, y), fit the label encoder and build a new network
         compiled for ``epochs`` epochs on X."""
         X, y = self._validate_data(X, y, reset=True, need_two_classes=classes is None)
-        self.target_encoder_ = OneHotLabels(classes=classes).fit(y)
-        for key, value in self.target_encoder_.get_metadata().items():
-            setattr(self, key, value)
+        self._set_classes(y, classes)
         n_steps = self._train_steps(len(X), epochs)
-        network = self.build_network(self.n_features_in_, self.n_classes_, seed=seed)
+        network = self._network(self.n_features_in_, self.n_classes_, seed)
         self.model_ = self._compile(network, n_steps=n_steps)
         return X, y
 
@@ -291,14 +289,12 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         self : estimator
             The fitted classifier.
         """
-        self.target_encoder_ = OneHotLabels(classes=classes).fit(classes)
-        for key, value in self.target_encoder_.get_metadata().items():
-            setattr(self, key, value)
+        self._set_classes(classes, classes)
         self.history_ = history
         self.n_iter_ = n_iter
         self.tensorboard_run_dir_ = tensorboard_run_dir
         model = self._compile(
-            self.build_network(self.n_features_in_, self.n_classes_, seed=0)
+            self._network(self.n_features_in_, self.n_classes_, seed=0)
         )
         model.optimizer.build(model.trainable_variables)
         for group, variables in (
@@ -310,6 +306,42 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
                 variable.assign(array)
         self.model_ = model
         return self
+
+    def build_network(
+        self, n_features: int, n_classes: int, *, seed: int = 0
+    ) -> keras.Model:
+        """The uncompiled network these parameters describe, untrained.
+
+        What ``fit`` trains; for use with Keras directly (the benchmarks fit
+        it with plain Keras, on any backend).
+
+        Parameters
+        ----------
+        n_features : int
+            Input width (784 for Fashion-MNIST rows).
+        n_classes : int
+            Output units.
+        seed : int, default=0
+            Seeds every initialiser, dropout and augmentation layer.
+
+        Returns
+        -------
+        model : keras.Model
+            The network; its class trains several batches per step (the
+            estimators' loop), so for Keras' own ``fit`` on another backend
+            rebuild it with ``keras.Sequential.from_config(model.get_config())``.
+        """
+        self._validate_params()
+        return self._network(n_features, n_classes, seed)
+
+    def _network(self, n_features: int, n_classes: int, seed: int) -> keras.Model:
+        raise NotImplementedError  # pragma: no cover - each estimator defines it
+
+    def _set_classes(self, y, classes) -> None:
+        """Fit the label encoder and set ``classes_`` and the attributes it gives."""
+        self.target_encoder_ = OneHotLabels(classes=classes).fit(y)
+        for key, value in self.target_encoder_.get_metadata().items():
+            setattr(self, key, value)
 
     def _train_steps(self, n_samples: int, epochs: int) -> int:
         """About how many training steps a fit of ``epochs`` epochs on

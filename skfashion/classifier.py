@@ -160,31 +160,7 @@ class FashionMLPClassifier(FashionClassifierBase):
     def _xla_pays_on_cpu(self, n_steps: int) -> bool:
         return self.dropout == 0 and n_steps >= self._XLA_MIN_STEPS
 
-    def build_network(
-        self, n_features: int, n_classes: int, *, seed: int = 0
-    ) -> keras.Model:
-        """The uncompiled network these parameters describe, untrained.
-
-        What ``fit`` trains; for use with Keras directly (the benchmarks fit
-        it with plain Keras, on any backend).
-
-        Parameters
-        ----------
-        n_features : int
-            Input width (784 for Fashion-MNIST rows).
-        n_classes : int
-            Output units.
-        seed : int, default=0
-            Seeds every initialiser, dropout and augmentation layer.
-
-        Returns
-        -------
-        model : keras.Model
-            The network; its class trains several batches per step (the
-            estimators' loop), so for Keras' own ``fit`` on another backend
-            rebuild it with ``keras.Sequential.from_config(model.get_config())``.
-        """
-        self._validate_params()
+    def _network(self, n_features: int, n_classes: int, seed: int) -> keras.Model:
         return build_mlp(
             n_features,
             n_classes,
@@ -370,31 +346,7 @@ class FashionCNNClassifier(FashionClassifierBase):
             verbose=verbose,
         )
 
-    def build_network(
-        self, n_features: int, n_classes: int, *, seed: int = 0
-    ) -> keras.Model:
-        """The uncompiled network these parameters describe, untrained.
-
-        What ``fit`` trains; for use with Keras directly (the benchmarks fit
-        it with plain Keras, on any backend).
-
-        Parameters
-        ----------
-        n_features : int
-            Input width (784 for Fashion-MNIST rows).
-        n_classes : int
-            Output units.
-        seed : int, default=0
-            Seeds every initialiser, dropout and augmentation layer.
-
-        Returns
-        -------
-        model : keras.Model
-            The network; its class trains several batches per step (the
-            estimators' loop), so for Keras' own ``fit`` on another backend
-            rebuild it with ``keras.Sequential.from_config(model.get_config())``.
-        """
-        self._validate_params()
+    def _network(self, n_features: int, n_classes: int, seed: int) -> keras.Model:
         return build_cnn(
             n_features,
             n_classes,
