@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_datasets  # noqa: E402
+import bench_strangers  # noqa: E402
 
 # The dataset authors' benchmark of scikit-learn classifiers on the test set,
 # best configuration of each (zalandoresearch/fashion-mnist, benchmark table).
@@ -776,6 +777,8 @@ def _markdown_new_sections(r: dict) -> list[str]:
                 f"{m['accuracy'] - p['raw_accuracy']:+.4f} | "
                 f"{m['mean_abs_pixel_difference']:.2f} | {m['ms_per_photo']:.2f} |"
             )
+    if "strangers" in r:
+        lines += bench_strangers.markdown(r["strangers"])
     return lines
 
 
@@ -792,6 +795,7 @@ BENCHES = {
     "persistence": bench_persistence,
     "onnx": bench_onnx,
     "photos": bench_photos,
+    "strangers": bench_strangers.run,
 }
 
 

@@ -25,6 +25,7 @@ _LAZY = {
     "FashionMLPClassifier": "classifier",
     "FashionCNNClassifier": "classifier",
     "make_fashion_pipeline": "classifier",
+    "is_outlier": "classifier",
     "PRESETS": "presets",
     "save_model": "persistence",
     "load_model": "persistence",
@@ -66,6 +67,7 @@ __all__ = [
     "export_keras",
     "export_onnx",
     "fetch_fashion_mnist",
+    "is_outlier",
     "load_image",
     "load_images",
     "load_model",
@@ -86,6 +88,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .classifier import (
         FashionCNNClassifier,
         FashionMLPClassifier,
+        is_outlier,
         make_fashion_pipeline,
     )
     from .datasets import (

@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _callbacks, _data, _inference
+from . import _callbacks, _data, _inference, _novelty
 from ._compat import ScikitLearnKerasClassifier, keras, limit_tf_threads
 from ._labels import OneHotLabels
 from .preprocessing import _check_not_single
@@ -37,6 +37,7 @@ class _Seeds(NamedTuple):
     network: int  # initialisers, dropout, augmentation
     split: int  # the validation hold-out
     shuffle: int  # the order of the training samples, per epoch
+    scores: int  # the images score_samples compares with
 
 
 def _seeds(random_state) -> _Seeds:
@@ -76,6 +77,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         "tensorboard_log_dir": [str, os.PathLike, None],
         "tensorboard_histogram_freq": [Interval(Integral, 0, None, closed="left")],
         "warm_start": ["boolean"],
+        "contamination": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -100,6 +102,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         tensorboard_log_dir,
         tensorboard_histogram_freq,
         warm_start,
+        contamination,
         random_state,
         verbose,
     ):
@@ -120,6 +123,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         self.tensorboard_log_dir = tensorboard_log_dir
         self.tensorboard_histogram_freq = tensorboard_histogram_freq
         self.warm_start = warm_start
+        self.contamination = contamination
         self.random_state = random_state
         self.verbose = verbose
 
@@ -242,7 +246,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         X, y, sample_weight = self._validate_sample_weight(
             X, y, sample_weight, need_two_classes=new_network and classes is None
         )
-        self._train(
+        held_out = self._train(
             X,
             self.target_encoder_.transform(y),
             sample_weight,
@@ -250,7 +254,22 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
             epochs=epochs,
             initial_epoch=initial_epoch,
         )
+        self._fit_scores(X, held_out, seeds.scores)
         return self
+
+    def _fit_scores(self, X, held_out, seed) -> None:
+        """Fit ``score_samples``' statistics and ``offset_`` on the images of
+        this fit, through the network just trained."""
+        references, calibration = _novelty.split(len(X), held_out, seed)
+        rows = np.concatenate([references, calibration])
+        features = _inference.forward_rows(self.model_, X[rows])[0]
+        self.score_statistics_, self.offset_ = _novelty.fit(
+            features[: len(references)],
+            X[references],
+            features[len(references) :],
+            X[calibration],
+            self.contamination,
+        )
 
     def _initialize(self, X, y, *, classes=None, seed=0, epochs=1):
         """Validate (X, y), fit the label encoder and build a new network
@@ -263,7 +282,15 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         return X, y
 
     def restore_fitted(
-        self, *, classes, history, n_iter, tensorboard_run_dir, read_variables
+        self,
+        *,
+        classes,
+        history,
+        n_iter,
+        tensorboard_run_dir,
+        read_variables,
+        offset=None,
+        read_statistics=None,
     ):
         """Make this estimator the fitted one a model file describes.
 
@@ -283,6 +310,13 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
             ``read_variables(group, variables)`` returns the saved arrays of
             ``group`` ("variables" or "optimizer"), checked against the
             shapes and dtypes of ``variables``, the rebuilt network's.
+        offset : float or None, default=None
+            The fitted ``offset_``.
+        read_statistics : callable or None, default=None
+            ``read_statistics(shapes)`` returns the saved
+            ``score_statistics_`` checked against ``shapes`` (name to
+            (shape, dtype); a shape's ``None`` row count is the saved one),
+            or None where the file has none.
 
         Returns
         -------
@@ -305,6 +339,12 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
             for variable, array in zip(variables, arrays, strict=True):
                 variable.assign(array)
         self.model_ = model
+        shapes = _novelty.shapes(
+            None, model.layers[-1].kernel.shape[0], self.n_features_in_
+        )
+        statistics = read_statistics(shapes) if read_statistics else None
+        if statistics is not None:
+            self.score_statistics_, self.offset_ = statistics, float(offset)
         return self
 
     def build_network(
@@ -448,6 +488,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         return callbacks
 
     def _train(self, X, Y, sample_weight, *, seeds, epochs, initial_epoch):
+        """Train the network; return the hold-out's row indices (None if none)."""
         import tensorflow as tf
 
         train_idx, val_idx = _data.split_validation(
@@ -484,3 +525,4 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         for key, values in hist.history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
         self.n_iter_ = len(hist.history.get("loss", []))
+        return val_idx

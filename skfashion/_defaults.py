@@ -22,6 +22,7 @@ SHARED = {
     "tensorboard_log_dir": None,
     "tensorboard_histogram_freq": 0,
     "warm_start": False,
+    "contamination": 0.01,
     "random_state": None,
     "verbose": 0,
 }

@@ -29,7 +29,14 @@ history_ : dict of str to list of float
 n_iter_ : int
     Number of epochs run by the last fit.
 tensorboard_run_dir_ : str or None
-    The TensorBoard run directory of the last fit, if logging.""",
+    The TensorBoard run directory of the last fit, if logging.
+offset_ : float
+    The threshold of ``score_samples``: ``contamination`` of the held-out
+    training images score below it (IsolationForest's ``offset_``).
+score_statistics_ : dict of str to ndarray
+    What ``score_samples`` compares images with: normalised last hidden
+    features of up to 5,000 training images, the pixels' mean and
+    variance, and the two views' standardisation.""",
     "optimizer": """\
 alpha : float, default=0.0
     Strength of the L2 penalty on the weights, as in MLPClassifier: each
@@ -82,6 +89,13 @@ tensorboard_histogram_freq : int, default=0
 warm_start : bool, default=False
     Continue training the current network on ``fit`` instead of
     building a new one.
+contamination : float in (0, 1), default=0.01
+    The share of garments that :func:`~skfashion.is_outlier` flags: each
+    fit sets ``offset_`` so that this share of held-out training images
+    (the validation hold-out, or training images kept out of
+    ``score_samples``' references) scores below it. As in
+    IsolationForest and LocalOutlierFactor, it sets ``offset_``;
+    ``predict`` is unchanged by it.
 random_state : int, RandomState instance or None, default=None
     Seeds the weight initialisation, dropout, shuffling and the
     validation split. An int makes ``fit`` reproducible: two fits on the

@@ -15,8 +15,10 @@ import math
 import weakref
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from . import _novelty
 from ._callbacks import quiet_tensorflow
 
 # Rows per forward pass: as many as keep the widest layer's activations within
@@ -50,9 +52,16 @@ def predictor(model, n_features: int):
 
 def predict_rows(model, X: np.ndarray) -> np.ndarray:
     """The network's outputs for the float32 rows ``X``, batch-invariant."""
+    return forward_rows(model, X)[1]
+
+
+def forward_rows(model, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The last hidden layer's features and the outputs for the rows ``X``."""
     function, rows = predictor(model, X.shape[1])
-    outputs = [_forward(function, X[i : i + rows]) for i in range(0, len(X), rows)]
-    return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+    parts = [_forward(function, X[i : i + rows]) for i in range(0, len(X), rows)]
+    if len(parts) == 1:
+        return parts[0]
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
 
 
 def _forward(function, X):
@@ -63,7 +72,8 @@ def _forward(function, X):
     padded = -(-n // ROW_BLOCK) * ROW_BLOCK
     if padded != n:
         X = np.concatenate([X, np.zeros((padded - n, X.shape[1]), X.dtype)])
-    return function(tf.constant(X)).numpy()[:n]
+    features, outputs = function(tf.constant(X))
+    return features.numpy()[:n], outputs.numpy()[:n]
 
 
 def _make_predict_fn(model, n_features):
@@ -79,12 +89,17 @@ def _make_predict_fn(model, n_features):
     model_ref = weakref.ref(model)  # the cache must not keep the model alive
 
     def block(x):
-        return model_ref()(x, training=False)
+        # The layers one by one, as the model's own call runs them, so the
+        # last hidden features come out beside the outputs.
+        for layer in model_ref().layers:
+            features, x = x, layer(x, training=False)
+        return tf.reshape(features, [ROW_BLOCK, -1]), x
 
     def blockwise(x):  # rows: a whole number of blocks (see _forward)
         def loop():
-            out = tf.map_fn(block, tf.reshape(x, [-1, ROW_BLOCK, n_features]))
-            return tf.reshape(out, [tf.shape(x)[0], -1])
+            blocks = tf.reshape(x, [-1, ROW_BLOCK, n_features])
+            out = tf.map_fn(block, blocks, fn_output_signature=(tf.float32,) * 2)
+            return tuple(tf.reshape(o, [tf.shape(x)[0], -1]) for o in out)
 
         # One block (one image) without the loop's overhead: the same kernels.
         return tf.cond(tf.shape(x)[0] == ROW_BLOCK, lambda: block(x), loop)
@@ -158,6 +173,41 @@ class Predictions:
         """
         proba = self._predict_raw(X)
         return self.target_encoder_.inverse_transform(proba)
+
+    def score_samples(self, X) -> np.ndarray:
+        """How typical each sample is of the training images; the lower, the
+        more abnormal (scikit-learn's outlier detectors' convention).
+
+        The lower of two standardised views: the similarity of the sample's
+        last hidden features to their nearest training images' (which
+        places images of other things, such as digits, far from every
+        garment) and the likelihood of its pixels under the training
+        images' (which noise fails). A score below ``offset_`` marks a
+        sample as unlike the garments trained on: see
+        :func:`~skfashion.is_outlier`. Predictions do not depend on it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            0 at the median of held-out training images; -1 at their 1%
+            quantile of the features' view, or at the least typical of them
+            in the pixels' view.
+        """
+        check_is_fitted(self)
+        if not hasattr(self, "score_statistics_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} was saved by a skfashion version "
+                "that did not fit score_samples' statistics: fit it again, or "
+                "call partial_fit on training images, to get them."
+            )
+        X, _ = self._validate_data(X, reset=False)
+        features = forward_rows(self.model_, X)[0]
+        return _novelty.score(self.score_statistics_, features, X)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Mean accuracy on (X, y), as every scikit-learn classifier.

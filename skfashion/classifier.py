@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -22,7 +23,12 @@ from .datasets import IMAGE_SHAPE
 from .networks import build_cnn, build_mlp, check_layer_sizes
 from .preprocessing import ImageScaler
 
-__all__ = ["FashionCNNClassifier", "FashionMLPClassifier", "make_fashion_pipeline"]
+__all__ = [
+    "FashionCNNClassifier",
+    "FashionMLPClassifier",
+    "is_outlier",
+    "make_fashion_pipeline",
+]
 
 
 @shared_parameter_docs
@@ -129,6 +135,7 @@ class FashionMLPClassifier(FashionClassifierBase):
         tensorboard_log_dir=_MLP["tensorboard_log_dir"],
         tensorboard_histogram_freq: int = _MLP["tensorboard_histogram_freq"],
         warm_start: bool = _MLP["warm_start"],
+        contamination: float = _MLP["contamination"],
         random_state=_MLP["random_state"],
         verbose: int = _MLP["verbose"],
     ):
@@ -153,6 +160,7 @@ class FashionMLPClassifier(FashionClassifierBase):
             tensorboard_log_dir=tensorboard_log_dir,
             tensorboard_histogram_freq=tensorboard_histogram_freq,
             warm_start=warm_start,
+            contamination=contamination,
             random_state=random_state,
             verbose=verbose,
         )
@@ -312,6 +320,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         tensorboard_log_dir=_CNN["tensorboard_log_dir"],
         tensorboard_histogram_freq: int = _CNN["tensorboard_histogram_freq"],
         warm_start: bool = _CNN["warm_start"],
+        contamination: float = _CNN["contamination"],
         random_state=_CNN["random_state"],
         verbose: int = _CNN["verbose"],
     ):
@@ -342,6 +351,7 @@ class FashionCNNClassifier(FashionClassifierBase):
             tensorboard_log_dir=tensorboard_log_dir,
             tensorboard_histogram_freq=tensorboard_histogram_freq,
             warm_start=warm_start,
+            contamination=contamination,
             random_state=random_state,
             verbose=verbose,
         )
@@ -403,3 +413,41 @@ def make_fashion_pipeline(model: str = "mlp", **classifier_params) -> Pipeline:
             ("clf", _MODELS[model](**classifier_params)),
         ]
     )
+
+
+def is_outlier(model, X) -> np.ndarray:
+    """Which samples are unlike the images the model was trained on.
+
+    scikit-learn's outlier detectors answer ``predict(X) == -1`` where
+    ``score_samples(X) - offset_`` is negative; a classifier's ``predict``
+    gives labels, so this function gives that answer: ``True`` where
+    ``model.score_samples(X) < offset_``. The fitted ``contamination`` is
+    the share of garments it flags.
+
+    Parameters
+    ----------
+    model : FashionMLPClassifier, FashionCNNClassifier or Pipeline
+        A fitted estimator, or a pipeline ending in one.
+    X : array-like of shape (n_samples, n_features)
+        Samples, as ``model.predict`` takes them.
+
+    Returns
+    -------
+    outlier : ndarray of bool, shape (n_samples,)
+        True for a sample that scores below the final estimator's
+        ``offset_``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skfashion import fetch_fashion_mnist, is_outlier, make_fashion_pipeline
+    >>> data = fetch_fashion_mnist(subset="test")
+    >>> model = make_fashion_pipeline(epochs=3, random_state=0)
+    >>> model = model.fit(data.data[:2000], data.target[:2000])
+    >>> noise = np.random.default_rng(0).integers(0, 256, (5, 784))
+    >>> is_outlier(model, noise).tolist()
+    [True, True, True, True, True]
+    """
+    final = model[-1] if isinstance(model, Pipeline) else model
+    scores = model.score_samples(X)
+    return scores < final.offset_

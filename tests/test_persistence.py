@@ -179,7 +179,7 @@ def test_reloaded_model_refits_and_clones(saved, small_train):
 
 def test_manifest(saved, tmp_path):
     manifest = read_manifest(saved)
-    assert manifest["format_version"] == persistence.FORMAT_VERSION == 1
+    assert manifest["format_version"] == persistence.FORMAT_VERSION == 2
     assert manifest["test_score"] == 0.5
     assert manifest["classes"] == list(range(10))
     scale, clf = manifest["steps"]

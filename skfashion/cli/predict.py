@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 from . import _common
 
 HELP = "classify image files or test-set images"
+# After an image's prediction where is_outlier says it is unlike the training
+# images (offset_ set by the model's contamination).
+_STRANGER = "unlike the training images: probably not one of these classes"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -36,7 +40,9 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args) -> int:
     import numpy as np
+    from sklearn.exceptions import NotFittedError
 
+    from ..classifier import is_outlier
     from ..datasets import display_names, fetch_fashion_mnist
     from ..photos import load_images
     from ..plotting import plot_predictions
@@ -44,11 +50,13 @@ def run(args) -> int:
     if not args.images and not args.test_index:
         raise _common.CLIError("give image files or --test-index N (see --help)")
     plot = _common.plot_target(args)
+    flag = None  # which images are unlike the training images, where known
     if Path(args.model).suffix == ".onnx":
         predict_proba, classes = _onnx_predictor(args.model)
     else:
         model = _common.load(args)
         predict_proba, classes = model.predict_proba, np.asarray(model.classes_)
+        flag = partial(is_outlier, model)
     photos, read, errors = load_images(args.images)
     for reason in errors.values():  # these images only: report them, go on
         print(f"skfashion: error: {reason}", file=sys.stderr)
@@ -66,11 +74,21 @@ def run(args) -> int:
         y_true.extend(test.target[args.test_index])
     if images:
         images = np.asarray(images)
-        proba = predict_proba(images.reshape(len(images), -1))
+        flat = images.reshape(len(images), -1)
+        proba = predict_proba(flat)
         best = proba.argmax(axis=1)
         display = display_names(classes)
-        for name, i, p in zip(names, best, proba.max(axis=1), strict=True):
-            print(f"{name}: {display[i]} ({p:.1%})")
+        strangers = np.zeros(len(images), bool)
+        if flag is not None:
+            try:
+                strangers = flag(flat)
+            except NotFittedError:  # a model saved before score_samples
+                pass
+        for name, i, p, odd in zip(
+            names, best, proba.max(axis=1), strangers, strict=True
+        ):
+            note = f" - {_STRANGER}" if odd else ""
+            print(f"{name}: {display[i]} ({p:.1%}){note}")
         if plot is not None:
             fig = plot_predictions(
                 images,

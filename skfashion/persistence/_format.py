@@ -10,7 +10,8 @@ import re
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-FORMAT_VERSION = 1
+# 2: score_samples' statistics and the contamination parameter.
+FORMAT_VERSION = 2
 _FORMAT = "skfashion-model"
 _ZIP_MAGIC = b"PK\x03\x04"
 _MANIFEST = "manifest.json"

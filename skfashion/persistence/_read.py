@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
 
+from .._novelty import REFERENCE_ROWS
 from ._format import (
     _ARRAY_DTYPES,
     _ARRAY_NAME,
@@ -210,7 +211,7 @@ def _labels_from(reader: _SafeReader, value) -> np.ndarray:
     return labels
 
 
-def _build_step(reader: _SafeReader, entry) -> BaseEstimator:
+def _build_step(reader: _SafeReader, entry, version: int) -> BaseEstimator:
     """Rebuild one step with skfashion's code from its manifest entry."""
     if not isinstance(entry, dict):
         reader.fail("a step is not a JSON object")
@@ -227,6 +228,8 @@ def _build_step(reader: _SafeReader, entry) -> BaseEstimator:
     unknown = sorted(set(params) - set(cls._get_param_names()))
     if unknown:
         reader.fail(f"it gives {cls.__name__} unknown parameters {unknown}")
+    if version == 1 and "contamination" in cls._get_param_names():
+        params = {"contamination": cls().contamination, **params}  # added in 2
     # A default would rebuild another model than the one saved.
     missing = sorted(set(cls._get_param_names()) - set(params))
     if missing:
@@ -277,6 +280,29 @@ def _restore_network(reader: _SafeReader, clf, entry: dict, fitted: dict) -> Non
             for variable, member in zip(variables, members, strict=True)
         ]
 
+    statistics, offset = entry.get("score_statistics"), fitted.get("offset_")
+    if statistics is not None and (
+        not isinstance(statistics, dict) or not isinstance(offset, float)
+    ):
+        reader.fail("its score_samples statistics are not plain data")
+
+    def read_statistics(shapes):
+        """The saved statistics, checked against ``shapes`` (a ``None`` row
+        count is the saved one, at most ``REFERENCE_ROWS``); None if none saved."""
+        if statistics is None:  # a file of format 1, or a network never fitted
+            return None
+        if sorted(statistics) != sorted(shapes):
+            reader.fail(f"its score_samples statistics are not {sorted(shapes)}")
+        arrays = {}
+        for key, (shape, dtype) in shapes.items():
+            if shape[0] is None:
+                saved = reader.specs.get(statistics[key], {}).get("shape") or [0]
+                if not isinstance(saved[0], int) or not 0 < saved[0] <= REFERENCE_ROWS:
+                    reader.fail(f"its score_samples {key} have no valid row count")
+                shape = (saved[0], *shape[1:])
+            arrays[key] = reader.array(statistics[key], shape, dtype)
+        return arrays
+
     try:
         clf.restore_fitted(
             classes=classes,
@@ -284,6 +310,8 @@ def _restore_network(reader: _SafeReader, clf, entry: dict, fitted: dict) -> Non
             n_iter=n_iter,
             tensorboard_run_dir=run_dir if isinstance(run_dir, str) else None,
             read_variables=read_variables,
+            offset=offset,
+            read_statistics=read_statistics,
         )
     except (ValueError, TypeError) as exc:
         if isinstance(exc, ModelFileError):
@@ -349,7 +377,8 @@ def _load(path: Path, allow_pickle: bool):
             steps = manifest.get("steps")
             if not isinstance(steps, list) or not steps:
                 reader.fail("its manifest lists no steps")
-            built = [_build_step(reader, entry) for entry in steps]
+            version = manifest["format_version"]
+            built = [_build_step(reader, entry, version) for entry in steps]
             _warn_versions(path, manifest)
             pipeline = manifest.get("pipeline")
             if pipeline is None:

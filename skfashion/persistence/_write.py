@@ -80,6 +80,13 @@ def _describe_step(name: str, step, members: dict[str, bytes]) -> dict:
                 member = f"arrays/{len(members)}.npy"
                 members[member] = _npy_bytes(np.asarray(variable))
                 entry[group].append(member)
+        if hasattr(step, "score_statistics_"):
+            fitted["offset_"] = float(step.offset_)
+            entry["score_statistics"] = {}
+            for key, array in step.score_statistics_.items():
+                member = f"arrays/{len(members)}.npy"
+                members[member] = _npy_bytes(array)
+                entry["score_statistics"][key] = member
     return entry
 
 

@@ -149,7 +149,8 @@ def compare_models(a, b, X=None) -> ModelComparison:
     their class and configuration); pipeline steps; the network's structure
     (layer types, units, filters, activations, output shapes); the
     optimizer's configuration; ``classes_``; every network variable and
-    optimizer state array, bit for bit; and, if ``X`` is given,
+    optimizer state array, bit for bit; ``offset_`` and
+    ``score_statistics_``, bit for bit; and, if ``X`` is given,
     ``predict_proba(X)``, bit for bit.
 
     Parameters
@@ -223,6 +224,13 @@ def compare_models(a, b, X=None) -> ModelComparison:
         "optimizer state",
         [np.asarray(v) for v in oa.variables],
         [np.asarray(v) for v in ob.variables],
+    )
+    sa, sb = (getattr(f, "score_statistics_", {}) for f in (fa, fb))
+    _compare_arrays(
+        report,
+        "score statistics",
+        [np.float64(getattr(fa, "offset_", np.nan)), *sa.values()],
+        [np.float64(getattr(fb, "offset_", np.nan)), *sb.values()],
     )
     if X is not None:
         pa, pb = a.predict_proba(X), b.predict_proba(X)

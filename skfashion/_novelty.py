@@ -1,0 +1,127 @@
+"""How typical an image is of the training images: ``score_samples``' statistics.
+
+Two views of an image, each standardised on held-out training images (0 at
+their median; -1 at their 1% quantile for the network's view, at their
+least typical image for the pixels'), and the lower of the two is the
+score (see docs/decisions: strangers):
+
+- the network's view: the cosine similarity of the image's last hidden
+  features to their ``K``-th nearest neighbour among those of up to
+  ``REFERENCE_ROWS`` training images (deep nearest neighbours, Sun et al.
+  2022). It places digits and other strangers far from every garment.
+- the pixels' view: the log-likelihood of the pixels under one Gaussian
+  with a diagonal covariance, fitted on the same images. Noise, which the
+  network maps onto garments' features, is nothing like them here.
+
+Scores are computed in float64 row by row, so a row's score does not depend
+on the batch it comes in beyond float64 rounding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+REFERENCE_ROWS = 5000
+CALIBRATION_ROWS = 5000
+K = 5
+# Rows of the similarity matrix computed at once: 256 x 5000 float64 = 10 MiB.
+_CHUNK = 256
+# Pixel variance floor: garments' border pixels are 0 in nearly every image.
+_MIN_VARIANCE = 1e-4
+
+
+def _normalise(features: np.ndarray) -> np.ndarray:
+    features = features.astype(np.float64)
+    norms = np.linalg.norm(features, axis=1, keepdims=True)
+    return features / np.maximum(norms, 1e-12)
+
+
+def _views(state: dict, features: np.ndarray, pixels: np.ndarray) -> np.ndarray:
+    """Each row's (network, pixels) typicality, unstandardised: shape (n, 2)."""
+    references = state["references"].astype(np.float64)
+    k = min(K, len(references))
+    unit = _normalise(features)
+    neighbour = np.empty(len(unit))
+    for start in range(0, len(unit), _CHUNK):
+        similarity = unit[start : start + _CHUNK] @ references.T
+        # The k-th largest similarity, without sorting every row.
+        neighbour[start : start + _CHUNK] = -np.partition(-similarity, k - 1, axis=1)[
+            :, k - 1
+        ]
+    diff = pixels.astype(np.float64) - state["pixel_mean"]
+    log_likelihood = -0.5 * np.einsum(
+        "nd,d,nd->n", diff, 1 / state["pixel_variance"], diff
+    )
+    return np.column_stack([neighbour, log_likelihood])
+
+
+def score(state: dict, features: np.ndarray, pixels: np.ndarray) -> np.ndarray:
+    """``score_samples``: the lower of the two standardised views, per row."""
+    z = (_views(state, features, pixels) - state["centre"]) / state["scale"]
+    return z.min(axis=1)
+
+
+def fit(
+    reference_features: np.ndarray,
+    reference_pixels: np.ndarray,
+    held_out_features: np.ndarray,
+    held_out_pixels: np.ndarray,
+    contamination: float,
+) -> tuple[dict, float]:
+    """The statistics of the reference images, and the offset below which
+    ``contamination`` of the held-out images score.
+
+    Returns the statistics (float arrays only, as a model file stores them)
+    and the offset.
+    """
+    pixels = reference_pixels.astype(np.float64)
+    state = {
+        "references": _normalise(reference_features).astype(np.float32),
+        "pixel_mean": pixels.mean(axis=0),
+        "pixel_variance": np.maximum(pixels.var(axis=0), _MIN_VARIANCE),
+    }
+    views = _views(state, held_out_features, held_out_pixels)
+    # Units: the network's view, its median's distance to its 1% quantile;
+    # the pixels', to the least typical held-out image, so that it speaks
+    # only for images beyond every garment's pixels (its tail is heavy:
+    # measured, a shared unit lost digits' AUROC; docs/decisions: strangers).
+    centre = np.quantile(views, 0.5, axis=0)
+    low = np.array([np.quantile(views[:, 0], 0.01), views[:, 1].min()])
+    state["centre"] = centre
+    state["scale"] = np.maximum(centre - low, 1e-12)
+    scores = score(state, held_out_features, held_out_pixels)
+    offset = float(np.quantile(scores, contamination))
+    return state, offset
+
+
+def split(n_rows: int, held_out: np.ndarray | None, seed: int):
+    """Row indices of the reference and the held-out images for :func:`fit`.
+
+    ``held_out``: the fit's validation rows, if any (images the network did
+    not train on); otherwise up to ``CALIBRATION_ROWS`` training rows are
+    kept out of the references. With a single row, it serves as both.
+    """
+    rng = np.random.RandomState(seed)
+    order = rng.permutation(n_rows)
+    if held_out is not None and len(held_out):
+        calibration = rng.permutation(held_out)[:CALIBRATION_ROWS]
+        order = np.setdiff1d(order, held_out, assume_unique=True)
+        order = order[rng.permutation(len(order))]
+    else:
+        n_cal = min(CALIBRATION_ROWS, n_rows // 5) or min(1, n_rows)
+        calibration, order = order[:n_cal], order[n_cal:]
+    references = order[:REFERENCE_ROWS]
+    if len(references) == 0:
+        references = calibration
+    return np.sort(references), np.sort(calibration)
+
+
+def shapes(n_references: int, n_hidden: int, n_features: int) -> dict:
+    """Each statistic's shape and dtype, for the model-file reader to check."""
+    return {
+        "references": ((n_references, n_hidden), np.float32),
+        "pixel_mean": ((n_features,), np.float64),
+        "pixel_variance": ((n_features,), np.float64),
+        "centre": ((2,), np.float64),
+        "scale": ((2,), np.float64),
+    }
