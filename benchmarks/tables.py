@@ -22,6 +22,8 @@ RESULTS = ROOT / "benchmarks" / "results" / "results.json"
 README = ROOT / "README.md"
 RST = ROOT / "docs" / "results.rst"
 START, END = "<!-- results-table:start -->", "<!-- results-table:end -->"
+STRANGERS_START = "<!-- strangers-table:start -->"
+STRANGERS_END = "<!-- strangers-table:end -->"
 
 
 def _dates(r: dict) -> str:
@@ -175,15 +177,62 @@ def results_rst(r: dict) -> str:
         ("photo", "test accuracy", "load_image per photo"),
         photo_rows,
     )
+    if "strangers" in r:
+        lines += _rst_table(
+            "Strangers: AUROC of the test images against digits and noise",
+            ("network", "score", "AUROC digits", "AUROC noise"),
+            [row[:4] for row in strangers_rows(r["strangers"])],
+        )
     return "\n".join(lines)
 
 
-def _with_readme_table(readme: str, table: str) -> str:
-    if START not in readme or END not in readme:
-        raise SystemExit(f"README.md has no {START} ... {END} markers")
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{table}\n{END}{tail}"
+def strangers_rows(s: dict) -> list[tuple[str, ...]]:
+    """The baseline and score_samples per network: AUROCs, shares flagged."""
+    rows = []
+    for net in ("mlp", "cnn"):
+        for method in ("top softmax probability", "score_samples"):
+            m = s[net]["methods"][method]
+            rows.append(
+                (
+                    net.upper(),
+                    method,
+                    f"{m['auroc_digits']:.3f}",
+                    f"{m['auroc_noise']:.3f}",
+                )
+            )
+    return rows
+
+
+def strangers_table(r: dict) -> str:
+    s = r["strangers"]
+    lines = [
+        f"Measured by `make bench` ({_machine(r)}): each estimator's defaults "
+        f"trained on {s['n_train']:,} images; AUROC of the {s['n']['test']:,} "
+        f"test images scored above {s['n']['digits']:,} handwritten digits and "
+        f"{s['n']['noise']:,} noise images.",
+        "",
+        "| network | score | AUROC digits | AUROC noise |",
+        "|---|---|---:|---:|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in strangers_rows(s)]
+    lines.append("")
+    for net in ("mlp", "cnn"):
+        share = s[net]["is_outlier_share"]
+        lines.append(
+            f"- {net.upper()}: `is_outlier` (the fitted `offset_`) flags "
+            f"{share['test']:.1%} of test "
+            f"images, {share['digits']:.1%} of digits, {share['noise']:.1%} of "
+            "noise."
+        )
+    return "\n".join(lines)
+
+
+def _with_readme_table(readme: str, table: str, start=START, end=END) -> str:
+    if start not in readme or end not in readme:
+        raise SystemExit(f"README.md has no {start} ... {end} markers")
+    head, rest = readme.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{table}\n{end}{tail}"
 
 
 def main(argv=None) -> int:
@@ -192,6 +241,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     r = json.loads(RESULTS.read_text())
     readme = _with_readme_table(README.read_text(), readme_table(r))
+    readme = _with_readme_table(
+        readme, strangers_table(r), STRANGERS_START, STRANGERS_END
+    )
     rst = results_rst(r) + "\n"
     stale = [
         str(path.relative_to(ROOT))

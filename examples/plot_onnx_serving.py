@@ -42,11 +42,11 @@ sys.modules["tensorflow"] = None
 import numpy as np, onnxruntime as ort
 session = ort.InferenceSession({str(path)!r})
 X = np.load({os.path.join(OUT, "test_images.npy")!r}).astype(np.float32)
-labels, proba = session.run(None, {{"X": X}})
+labels, proba = session.run(["label", "probabilities"], {{"X": X}})
 times = []
 for i in range(200):
     start = time.perf_counter()
-    session.run(None, {{"X": X[i % 1000 : i % 1000 + 1]}})
+    session.run(["label", "probabilities"], {{"X": X[i % 1000 : i % 1000 + 1]}})
     times.append(time.perf_counter() - start)
 print(json.dumps({{"labels": labels.tolist(), "ms": 1000 * float(np.median(times)),
                    "tensorflow": "tensorflow" in sys.modules and

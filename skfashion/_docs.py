@@ -35,7 +35,7 @@ offset_ : float
     training images score below it (IsolationForest's ``offset_``).
 score_statistics_ : dict of str to ndarray
     What ``score_samples`` compares images with: normalised last hidden
-    features of up to 5,000 training images, the pixels' mean and
+    features of a sample of the training images, the pixels' mean and
     variance, and the two views' standardisation.""",
     "optimizer": """\
 alpha : float, default=0.0

@@ -207,15 +207,18 @@ def export_onnx(
     Notes
     -----
     Outputs: ``label`` (n,), the predicted classes (int64, or strings for
-    string labels), and ``probabilities`` (n, n_classes), float32, the
-    columns in the order of ``classes_``. The model's metadata holds
-    ``classes`` (JSON) and the skfashion, Keras and ONNX versions. The graph
+    string labels), ``probabilities`` (n, n_classes), float32, the
+    columns in the order of ``classes_``, and ``score`` (n,), float32,
+    ``score_samples`` (where the model has its statistics). The model's
+    metadata holds ``classes`` (JSON), ``offset`` (the ``offset_`` below
+    which a score marks an image unlike the training images) and the
+    skfashion, Keras and ONNX versions. The graph
     does not repeat ``ImageScaler``'s input checks (range, NaN): check
     inputs before serving. Run it with ``onnxruntime``::
 
         import onnxruntime as ort
         session = ort.InferenceSession("model.onnx")
-        labels, proba = session.run(None, {"X": pixels.astype("float32")})
+        labels, proba, scores = session.run(None, {"X": pixels.astype("float32")})
 
     Examples
     --------
@@ -239,10 +242,17 @@ def export_onnx(
         x = graph.op("Cast", [x], to=onnx.TensorProto.FLOAT)
     if scaler is not None:
         x = _scale(graph, x, scaler.max_value if input_dtype == "float32" else 255)
-    layout = "flat"
+    pixels, layout = x, "flat"
     for layer in clf.model_.layers:
+        features = x
         x, layout = _layer(graph, layer, x, layout)
     graph.op("Identity", [x], output="probabilities")
+    outputs = []
+    if hasattr(clf, "score_statistics_"):
+        _score(graph, clf.score_statistics_, features, pixels)
+        outputs.append(
+            helper.make_tensor_value_info("score", onnx.TensorProto.FLOAT, [None])
+        )
     index = graph.op("ArgMax", ["probabilities"], axis=1, keepdims=0)
     classes = np.asarray(clf.classes_)
     if classes.dtype.kind in "US":
@@ -262,6 +272,7 @@ def export_onnx(
                 helper.make_tensor_value_info(
                     "probabilities", onnx.TensorProto.FLOAT, [None, len(classes)]
                 ),
+                *outputs,
             ],
             graph.initializers,
         ),
@@ -299,10 +310,62 @@ def _scale(graph: _Graph, x: str, max_value) -> str:
     return graph.op("Where", [graph.op("And", [fractional, in_unit]), x, divided])
 
 
+def _score(graph: _Graph, statistics: dict, features: str, pixels: str) -> None:
+    """``score_samples`` in the graph (float32), as the output ``score``."""
+    from ._novelty import K
+
+    def const(hint, array):
+        return graph.const(hint, np.asarray(array, np.float32))
+
+    norm = graph.op("ReduceL2", [features], axes=[1], keepdims=1)
+    unit = graph.op("Div", [features, graph.op("Max", [norm, const("tiny", 1e-12)])])
+    references = statistics["references"]
+    similarity = graph.op("MatMul", [unit, const("references", references.T)])
+    k = min(K, len(references))
+    top = graph.name("top")
+    graph.nodes.append(
+        graph.helper.make_node(
+            "TopK",
+            [similarity, graph.const("k", np.array([k], np.int64))],
+            [top, graph.name("top_index")],
+            axis=1,
+        )
+    )
+    neighbour = graph.op("Gather", [top, graph.const("kth", np.array([k - 1]))], axis=1)
+    diff = graph.op("Sub", [pixels, const("pixel_mean", statistics["pixel_mean"])])
+    weighted = graph.op(
+        "Mul",
+        [
+            graph.op("Mul", [diff, diff]),
+            const("inverse_variance", 1 / statistics["pixel_variance"]),
+        ],
+    )
+    likelihood = graph.op(
+        "Mul",
+        [
+            graph.op(
+                "ReduceSum", [weighted, graph.const("axis", np.array([1]))], keepdims=1
+            ),
+            const("minus_half", -0.5),
+        ],
+    )
+    views = graph.op("Concat", [neighbour, likelihood], axis=1)
+    z = graph.op(
+        "Div",
+        [
+            graph.op("Sub", [views, const("centre", statistics["centre"])]),
+            const("scale", statistics["scale"]),
+        ],
+    )
+    graph.op("ReduceMin", [z], output="score", axes=[1], keepdims=0)
+
+
 def _metadata(clf, classes, onnx) -> dict[str, str]:
     from .persistence._format import library_versions
 
+    offset = {"offset": repr(clf.offset_)} if hasattr(clf, "offset_") else {}
     return {
+        **offset,
         "classes": json.dumps(classes.tolist()),
         "estimator": type(clf).__name__,
         **library_versions(),

@@ -15,6 +15,8 @@ from skfashion import (
     PRESETS,
     FashionCNNClassifier,
     FashionMLPClassifier,
+    is_outlier,
+    load_image,
     load_model,
     make_fashion_pipeline,
     read_manifest,
@@ -623,3 +625,19 @@ def test_a_backend_the_estimators_do_not_run_on_is_refused():
         "ImportError: skfashion's estimators run on Keras' TensorFlow backend, not "
         "'jax': unset KERAS_BACKEND or set it to tensorflow."
     )
+
+
+def test_predict_marks_images_unlike_the_training_images(
+    trained, pngs, tmp_path, capsys
+):
+    noise = tmp_path / "noise.png"
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)).save(noise)
+    assert main(["predict", str(trained / "model.skf"), str(noise), *pngs]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    model = load_model(trained / "model.skf")
+    images = np.stack([load_image(p) for p in [noise, *pngs]]).reshape(4, -1)
+    expected = is_outlier(model, images)
+    assert expected[0]  # noise
+    marked = [line.endswith("probably not one of these classes") for line in lines]
+    assert marked == expected.tolist()

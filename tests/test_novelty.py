@@ -21,6 +21,7 @@ from skfashion import (
     save_model,
 )
 from skfashion._novelty import REFERENCE_ROWS
+from skfashion.cli import main
 
 
 def _digits(n=300):
@@ -172,27 +173,33 @@ def _rewrite(path, out, edit):
 
 
 def test_a_file_from_before_the_score_loads_and_says_how_to_get_it(
-    fitted, scaled, tmp_path
+    small_train, small_test, tmp_path, capsys
 ):
-    X, y, X_test, _ = scaled
+    (X, y), (X_test, _) = small_train, small_test
+    fitted = make_fashion_pipeline(**FAST).fit(X, y)
     path = save_model(fitted, tmp_path / "model.skf")
 
     def as_format_1(manifest):
         manifest["format_version"] = 1
-        (step,) = manifest["steps"]
+        step = manifest["steps"][-1]
         del step["params"]["contamination"], step["fitted"]["offset_"]
         members = set(step.pop("score_statistics").values())
         for member in members:
             del manifest["arrays"][member]
         return members
 
-    old = load_model(_rewrite(path, tmp_path / "old.skf", as_format_1))
+    old_path = _rewrite(path, tmp_path / "old.skf", as_format_1)
+    # The command line classifies with it and marks nothing, quietly.
+    assert main(["predict", str(old_path), "--test-index", "0", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 2 and "probably not" not in out and not err
+    old = load_model(old_path)
     np.testing.assert_array_equal(
         old.predict_proba(X_test), fitted.predict_proba(X_test)
     )
     with pytest.raises(NotFittedError, match="fit it again, or call partial_fit"):
         old.score_samples(X_test)
-    old.partial_fit(X, y)
+    old[-1].partial_fit(old[0].transform(X), y)
     assert np.isfinite(old.score_samples(X_test)).all()
 
 

@@ -16,6 +16,7 @@ from skfashion import (
     FashionMLPClassifier,
     ImageScaler,
     export_onnx,
+    is_outlier,
     make_fashion_pipeline,
     save_model,
 )
@@ -60,7 +61,8 @@ def test_exported_pipeline_runs_without_tensorflow(fitted, small_test, tmp_path)
             raise SystemExit("TensorFlow was importable")
         session = ort.InferenceSession({str(path)!r})
         X = np.load({str(tmp_path / "X.npy")!r})
-        label, proba = session.run(None, {{"X": X}})
+        label, proba, score = session.run(None, {{"X": X}})
+        np.save({str(tmp_path / "score.npy")!r}, score)
         np.save({str(tmp_path / "label.npy")!r}, label)
         np.save({str(tmp_path / "proba.npy")!r}, proba)
         print(json.loads(session.get_modelmeta().custom_metadata_map["classes"]))
@@ -73,6 +75,14 @@ def test_exported_pipeline_runs_without_tensorflow(fitted, small_test, tmp_path)
     assert out.stdout.strip() == str(list(range(10)))
     proba = np.load(tmp_path / "proba.npy")
     np.testing.assert_allclose(proba, fitted.predict_proba(X_test), atol=1e-5)
+    # score_samples in float32: within 1e-4, the same images below offset_.
+    score, expected = np.load(tmp_path / "score.npy"), fitted.score_samples(X_test)
+    np.testing.assert_allclose(score, expected, atol=1e-4)
+    near = np.abs(expected - fitted[-1].offset_) < 1e-4
+    offset = float(_session(path).get_modelmeta().custom_metadata_map["offset"])
+    np.testing.assert_array_equal(
+        (score < offset)[~near], is_outlier(fitted, X_test)[~near]
+    )
     np.testing.assert_array_equal(
         np.load(tmp_path / "label.npy"), fitted.predict(X_test)
     )
@@ -82,7 +92,8 @@ def test_uint8_input(fitted, small_test, tmp_path):
     X_test, _ = small_test
     session = _session(export_onnx(fitted, tmp_path / "m.onnx", input_dtype="uint8"))
     assert session.get_inputs()[0].type == "tensor(uint8)"
-    label, proba = session.run(None, {"X": X_test.astype(np.uint8)})
+    label, proba, score = session.run(None, {"X": X_test.astype(np.uint8)})
+    np.testing.assert_allclose(score, fitted.score_samples(X_test), atol=1e-4)
     np.testing.assert_allclose(proba, fitted.predict_proba(X_test), atol=1e-5)
     np.testing.assert_array_equal(label, fitted.predict(X_test))
 
@@ -107,9 +118,10 @@ def test_bare_classifier_with_string_labels(cls, small_train, tmp_path):
     X, labels = X[:400] / 255.0, np.asarray(CLASS_NAMES)[y[:400]]
     params = dict(filters=(4,)) if cls is FashionCNNClassifier else {}
     clf = cls(epochs=1, random_state=0, **params).fit(X, labels)
-    label, proba = _session(export_onnx(clf, tmp_path / "s.onnx")).run(
+    label, proba, score = _session(export_onnx(clf, tmp_path / "s.onnx")).run(
         None, {"X": X[:50].astype(np.float32)}
     )
+    np.testing.assert_allclose(score, clf.score_samples(X[:50]), atol=1e-4)
     np.testing.assert_array_equal(label, clf.predict(X[:50]))
     np.testing.assert_allclose(proba, clf.predict_proba(X[:50]), atol=1e-5)
 
@@ -164,3 +176,22 @@ def test_command_line_export_and_predict_without_tensorflow(fitted, tmp_path):
     assert json.loads(
         _session(onnx_path).get_modelmeta().custom_metadata_map["classes"]
     ) == list(range(10))
+
+
+def test_command_line_marks_strangers_with_onnx_as_with_the_model_file(
+    fitted, tmp_path, capsys
+):
+    from PIL import Image
+
+    noise = tmp_path / "noise.png"
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)).save(noise)
+    model = save_model(fitted, tmp_path / "model.skf")
+    onnx_path = export_onnx(fitted, tmp_path / "model.onnx")
+    marks = []
+    for path in (model, onnx_path):
+        args = ["predict", str(path), str(noise), "--test-index", "0", "1", "2"]
+        assert main(args) == 0
+        lines = capsys.readouterr().out.splitlines()
+        marks.append(["unlike the training images" in line for line in lines])
+    assert marks[0] == marks[1] and marks[0][0]

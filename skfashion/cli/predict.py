@@ -42,7 +42,6 @@ def run(args) -> int:
     import numpy as np
     from sklearn.exceptions import NotFittedError
 
-    from ..classifier import is_outlier
     from ..datasets import display_names, fetch_fashion_mnist
     from ..photos import load_images
     from ..plotting import plot_predictions
@@ -52,8 +51,10 @@ def run(args) -> int:
     plot = _common.plot_target(args)
     flag = None  # which images are unlike the training images, where known
     if Path(args.model).suffix == ".onnx":
-        predict_proba, classes = _onnx_predictor(args.model)
+        predict_proba, classes, flag = _onnx_predictor(args.model)
     else:
+        from ..classifier import is_outlier  # imports Keras: not for .onnx
+
         model = _common.load(args)
         predict_proba, classes = model.predict_proba, np.asarray(model.classes_)
         flag = partial(is_outlier, model)
@@ -110,7 +111,8 @@ def run(args) -> int:
 
 
 def _onnx_predictor(path: str):
-    """predict_proba and classes of an exported model, served by onnxruntime."""
+    """predict_proba, classes and is_outlier (None if the graph has no
+    score) of an exported model, served by onnxruntime."""
     import numpy as np
 
     try:
@@ -134,7 +136,14 @@ def _onnx_predictor(path: str):
     def predict_proba(X):
         return session.run(["probabilities"], {"X": X.astype(dtype)})[0]
 
-    return predict_proba, np.asarray(classes)
+    flag = None
+    offset = session.get_modelmeta().custom_metadata_map.get("offset")
+    if offset is not None and "score" in [o.name for o in session.get_outputs()]:
+
+        def flag(X):
+            return session.run(["score"], {"X": X.astype(dtype)})[0] < float(offset)
+
+    return predict_proba, np.asarray(classes), flag
 
 
 def _true_columns(classes, y_true):
