@@ -42,8 +42,8 @@ _LAZY = {
     "plot_comparison": "plotting",
     "load_image": "photos",
     "load_images": "photos",
-    "make_photo": "photos",
-    "PHOTO_KINDS": "photos",
+    "make_photo": "synthetic",
+    "PHOTO_KINDS": "synthetic",
 }
 
 __all__ = [
@@ -111,7 +111,7 @@ if TYPE_CHECKING:  # pragma: no cover
         read_manifest,
         save_model,
     )
-    from .photos import PHOTO_KINDS, load_image, load_images, make_photo
+    from .photos import load_image, load_images
     from .plotting import (
         plot_comparison,
         plot_confusion_matrix,
@@ -120,6 +120,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .preprocessing import ImageScaler
     from .presets import PRESETS
+    from .synthetic import PHOTO_KINDS, make_photo
 
 
 def __getattr__(name: str):

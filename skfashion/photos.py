@@ -1,4 +1,4 @@
-"""Users' photos as Fashion-MNIST images (load_image), and photos made from them.
+"""Users' photos as Fashion-MNIST images: load_image and load_images.
 
 A photo of a garment (any size, format, background, EXIF rotation,
 transparency or bit depth) becomes a 28 x 28 uint8 image as the dataset's:
@@ -7,7 +7,6 @@ a light garment on black, centred, its longest side filling the frame.
 
 from __future__ import annotations
 
-import io
 import warnings
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from .datasets import IMAGE_SHAPE
 
-__all__ = ["MAX_PIXELS", "PHOTO_KINDS", "load_image", "load_images", "make_photo"]
+__all__ = ["MAX_PIXELS", "load_image", "load_images"]
 
 #: The most pixels a photo file may declare: more than any camera's or phone's
 #: full-resolution photo (108 megapixels), well below Pillow's bomb check (179
@@ -114,22 +113,23 @@ def _border(gray: np.ndarray):
     return gray[ring], rows[ring], cols[ring]
 
 
-def _background(gray: np.ndarray) -> np.ndarray:
-    """The background level at each pixel, estimated from the border.
+def _background(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """The background level at each pixel, estimated from the border, and
+    the robust standard deviation of the border about it (sensor noise).
 
     The background is the most common level along the border (Fashion-MNIST:
     0 in all 70,000 images, in a 16-level histogram). Starting from that
-    level, a plane is fitted by least squares to the border pixels within
-    three robust standard deviations of the current fit (four rounds), so
-    that a garment touching the border is left out and uneven lighting (a
-    gradient, a shadow) comes out too. A plane that varies by less than
-    4 levels of 255 is replaced by the median level of those pixels: a black
-    background stays exactly black.
+    level, a quadratic surface is fitted by least squares to the border
+    pixels within three robust standard deviations of the current fit (four
+    rounds), so that a garment touching the border is left out and uneven
+    lighting (a gradient, a shadow, vignetting) comes out too. A surface
+    that varies by less than 4 levels of 255 is replaced by the median level
+    of those pixels: a black background stays exactly black.
     """
     values, rows, cols = _border(gray)
     levels = np.minimum((values * 16).astype(int), 15)
     mode = np.bincount(levels, minlength=16).argmax()
-    design = np.column_stack([np.ones(len(values)), rows, cols])
+    design = _surface(rows, cols, gray.shape)
     fit = np.full(len(values), np.median(values[levels == mode]))
     inliers = levels == mode
     for _ in range(4):
@@ -138,10 +138,19 @@ def _background(gray: np.ndarray) -> np.ndarray:
         inliers = np.abs(residual) <= max(3 * spread, 2 / 255)
         coef = np.linalg.lstsq(design[inliers], values[inliers], rcond=None)[0]
         fit = design @ coef
+    noise = 1.4826 * np.median(np.abs(values - fit)[inliers])
     if np.ptp(fit) < 4 / 255:
-        return np.full(gray.shape, np.median(values[inliers]))
+        return np.full(gray.shape, np.median(values[inliers])), noise
     r, c = np.indices(gray.shape)
-    return coef[0] + coef[1] * r + coef[2] * c
+    surface = _surface(r.ravel(), c.ravel(), gray.shape) @ coef
+    return surface.reshape(gray.shape), noise
+
+
+def _surface(rows, cols, shape) -> np.ndarray:
+    """The terms of a quadratic surface over the image (coordinates in [0, 1]):
+    a gradient is its linear part, a lens' vignetting its quadratic part."""
+    r, c = rows / max(shape[0] - 1, 1), cols / max(shape[1] - 1, 1)
+    return np.column_stack([np.ones(len(r)), r, c, r * r, c * c, r * c])
 
 
 def _open(image):
@@ -268,11 +277,15 @@ def load_image(image) -> np.ndarray:
     """
     gray = _grayscale(_open(image))
     level = gray.mean() * 255
-    background = _background(gray)
+    background, noise = _background(gray)
     if np.median(background) > 0.5:  # a light background: negate
         gray, background = 1 - gray, 1 - background
     elif background.max() < 32 / 255:  # black, as Fashion-MNIST (up to 17 there)
         background = np.zeros_like(background)
+    if gray.shape != (_SIDE, _SIDE) and noise > 1 / 255:
+        # Sensor noise above the background would widen the crop and grey
+        # the black: 3 standard deviations of it count as background too.
+        background = background + 3 * noise
     garment = np.clip((gray - background) / np.maximum(1 - background, 1 / 255), 0, 1)
     if garment.max() < 8 / 255:
         raise ValueError(
@@ -350,113 +363,3 @@ def _describe(image) -> str:
     if isinstance(image, str | Path):
         return str(image)
     return getattr(image, "name", None) or f"the {type(image).__name__}"
-
-
-# -- synthetic product photos ---------------------------------------------------
-
-#: The kinds of synthetic photo :func:`make_photo` writes: name -> what it is
-#: (the order is the photo benchmark's).
-PHOTO_KINDS: dict[str, str] = {
-    "white": "dark garment on white (255), PNG",
-    "off-white 240": "dark garment on a background of 240, PNG",
-    "off-white 225": "dark garment on a background of 225, PNG",
-    "uneven 205-250": "dark garment, background lit from 205 (left) to 250 (right)",
-    "colour JPEG": "dark blue garment on white, RGB JPEG (quality 90)",
-    "EXIF-rotated JPEG": "pixels stored sideways, EXIF orientation 6 (phone photo)",
-    "transparent PNG": "garment on a transparent background (RGBA)",
-    "16-bit PNG": "dark garment on white, 16-bit grayscale PNG",
-}
-
-_SCALE, _MARGIN = 4, (18, 30, 24, 12)  # top, bottom, left, right
-
-
-def _photo_pixels(image: np.ndarray, background) -> np.ndarray:
-    """The garment 4x larger, dark (255 - level) on ``background`` in [0, 1]."""
-    from PIL import Image
-
-    big = Image.fromarray(image).resize(
-        (28 * _SCALE, 28 * _SCALE), Image.Resampling.BICUBIC
-    )
-    garment = np.asarray(big, dtype=np.float64) / 255
-    top, bottom, left, right = _MARGIN
-    garment = np.pad(garment, ((top, bottom), (left, right)))
-    return background * (1 - garment), garment  # a level, or a level per column
-
-
-def make_photo(image: np.ndarray, kind: str) -> io.BytesIO:
-    """A synthetic product photo of a Fashion-MNIST image, as a file object.
-
-    The garment 4 times larger than in the dataset, dark on a light
-    background, with margins, written in the kind's file format: what
-    :func:`load_image` must read back to ``image``. The tests and the photo
-    benchmark use it; it serves to check any model on photo-like inputs.
-
-    Parameters
-    ----------
-    image : ndarray of shape (28, 28), dtype uint8
-        A Fashion-MNIST image.
-    kind : str
-        One of ``PHOTO_KINDS`` (its values say what each photo is).
-
-    Returns
-    -------
-    photo : io.BytesIO
-        The photo file, at its start.
-
-    Raises
-    ------
-    ValueError
-        If ``kind`` is not one of ``PHOTO_KINDS``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skfashion import load_image, make_photo
-    >>> image = np.zeros((28, 28), dtype=np.uint8)
-    >>> image[4:24, 8:20] = 200
-    >>> load_image(make_photo(image, "colour JPEG")).shape
-    (28, 28)
-    """
-    from PIL import Image
-
-    buf = io.BytesIO()
-    if kind in ("white", "off-white 240", "off-white 225"):
-        level = {"white": 255, "off-white 240": 240, "off-white 225": 225}[kind]
-        pixels, _ = _photo_pixels(image, level / 255)
-        Image.fromarray(np.round(pixels * 255).astype(np.uint8)).save(buf, "PNG")
-    elif kind == "uneven 205-250":
-        width = 28 * _SCALE + _MARGIN[2] + _MARGIN[3]
-        pixels, _ = _photo_pixels(image, np.linspace(205, 250, width) / 255)
-        Image.fromarray(np.round(pixels * 255).astype(np.uint8)).save(buf, "PNG")
-    elif kind in ("colour JPEG", "EXIF-rotated JPEG"):
-        pixels, _ = _photo_pixels(image, 1.0)
-        photo = Image.fromarray(np.round(_blue(pixels) * 255).astype(np.uint8))
-        if kind == "EXIF-rotated JPEG":
-            # Orientation 6: the viewer must turn the stored pixels 90° clockwise.
-            photo = photo.transpose(Image.Transpose.ROTATE_90)
-            exif = Image.Exif()
-            exif[0x0112] = 6
-            photo.save(buf, "JPEG", quality=90, exif=exif)
-        else:
-            photo.save(buf, "JPEG", quality=90)
-    elif kind == "transparent PNG":
-        _, garment = _photo_pixels(image, 1.0)
-        rgba = np.zeros((*garment.shape, 4), dtype=np.uint8)  # transparent black
-        rgba[..., 2] = 40  # a dark blue garment
-        rgba[..., 3] = np.round(garment * 255)
-        Image.fromarray(rgba, mode="RGBA").save(buf, "PNG")
-    elif kind == "16-bit PNG":
-        pixels, _ = _photo_pixels(image, 1.0)
-        Image.fromarray(np.round(pixels * 65535).astype(np.uint16)).save(buf, "PNG")
-    else:
-        raise ValueError(
-            f"unknown photo kind {kind!r}; choose from {list(PHOTO_KINDS)}"
-        )
-    buf.seek(0)
-    return buf
-
-
-def _blue(pixels: np.ndarray) -> np.ndarray:
-    """RGB of a dark blue garment on white, from the gray photo's pixels."""
-    dark = 1 - pixels  # 0 on the background, up to 1 on the garment
-    return 1 - dark[..., None] * np.array([0.85, 0.8, 0.45])

@@ -21,6 +21,17 @@ def _png(array, **kw) -> io.BytesIO:
     return buf
 
 
+# Renderings the design's MLP reads more than 3 points below the raw images
+# (benchmarks/run.py --only photos).
+KNOWN_MISSES = {"random scale", "random rotation", "random everything"}
+
+
+def test_random_renderings_are_seeded_and_differ(garment):
+    first = make_photo(garment, "random everything", random_state=3).getvalue()
+    assert make_photo(garment, "random everything", random_state=3).getvalue() == first
+    assert make_photo(garment, "random everything", random_state=4).getvalue() != first
+
+
 @pytest.fixture(scope="module")
 def fitted_mlp(small_train):
     from skfashion import make_fashion_pipeline
@@ -43,7 +54,7 @@ def test_accepts_paths_files_arrays_and_pil_images(garment, tmp_path):
 
 @pytest.mark.parametrize("kind", list(PHOTO_KINDS))
 def test_photos_come_back_close_to_the_image(garment, kind):
-    image = load_image(make_photo(garment, kind))
+    image = load_image(make_photo(garment, kind, random_state=0))
     assert image.shape == (28, 28) and image.dtype == np.uint8
     # The photo is 4x larger and resized back: close, not equal.
     assert np.abs(image.astype(int) - garment).mean() < 25, kind
@@ -201,10 +212,17 @@ def test_photo_accuracy_within_3_points_of_the_raw_images(fitted_mlp, fashion_te
     idx = rng.permutation(len(fashion_test.target))[:300]
     images, y = fashion_test.images[idx], fashion_test.target[idx]
     raw = np.mean(fitted_mlp.predict(images) == y)
+    accuracy = {}
     for kind in PHOTO_KINDS:
-        photos = np.stack([load_image(make_photo(im, kind)) for im in images])
-        accuracy = np.mean(fitted_mlp.predict(photos) == y)
-        assert accuracy >= raw - 0.03, (kind, accuracy, raw)
+        photos = [
+            load_image(make_photo(im, kind, random_state=i))
+            for im, i in zip(images, idx, strict=True)
+        ]
+        accuracy[kind] = np.mean(fitted_mlp.predict(np.stack(photos)) == y)
+    # The misses the benchmark measures on all 10,000 (docs/decisions: photos
+    # from any renderer): the rest must be within 3 points.
+    missed = {k: a for k, a in accuracy.items() if a < raw - 0.03}
+    assert set(missed) <= KNOWN_MISSES, (missed, raw)
 
 
 def test_load_images_reads_the_good_and_names_the_bad(garment, tmp_path):
