@@ -201,9 +201,10 @@ class Predictions:
         check_is_fitted(self)
         if not hasattr(self, "score_statistics_"):
             raise NotFittedError(
-                f"This {type(self).__name__} was saved by a skfashion version "
-                "that did not fit score_samples' statistics: fit it again, or "
-                "call partial_fit on training images, to get them."
+                f"This {type(self).__name__} has no score_samples statistics "
+                "(saved by a skfashion version before them, or initialized "
+                "without training): fit it again, or call partial_fit on "
+                "training images, to get them."
             )
         X, _ = self._validate_data(X, reset=False)
         features = forward_rows(self.model_, X)[0]

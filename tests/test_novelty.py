@@ -222,3 +222,10 @@ def test_score_survives_save_and_load(fitted, scaled, tmp_path):
     np.testing.assert_array_equal(
         loaded.score_samples(X_test), fitted.score_samples(X_test)
     )
+
+
+def test_an_initialized_network_has_no_score_yet(scaled):
+    X, y, X_test, _ = scaled
+    clf = FashionMLPClassifier(**FAST).initialize(X, y)
+    with pytest.raises(NotFittedError, match="initialized without training"):
+        clf.score_samples(X_test)
