@@ -187,7 +187,9 @@ def test_command_line_marks_strangers_with_onnx_as_with_the_model_file(
     rng = np.random.default_rng(0)
     Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)).save(noise)
     model = save_model(fitted, tmp_path / "model.skf")
-    onnx_path = export_onnx(fitted, tmp_path / "model.onnx")
+    onnx_path = tmp_path / "model.onnx"
+    assert main(["export", str(model), str(onnx_path)]) == 0
+    assert "outputs label, probabilities and score" in capsys.readouterr().out
     marks = []
     for path in (model, onnx_path):
         args = ["predict", str(path), str(noise), "--test-index", "0", "1", "2"]

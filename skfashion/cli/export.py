@@ -33,9 +33,12 @@ def run(args) -> None:
         path = export_onnx(model, args.output, input_dtype=args.input_dtype)
     except ImportError as exc:
         raise _common.CLIError(str(exc)) from None
+    final = model[-1] if hasattr(model, "steps") else model
+    scored = hasattr(final, "score_statistics_")
+    outputs = "label, probabilities and score" if scored else "label and probabilities"
     _common.say(
         args,
-        f"input X ({args.input_dtype} pixels), outputs label and probabilities; "
+        f"input X ({args.input_dtype} pixels), outputs {outputs}; "
         "serve it with onnxruntime (no TensorFlow needed)",
     )
     _common.wrote([path])
