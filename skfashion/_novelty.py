@@ -13,8 +13,8 @@ score (see docs/decisions: strangers):
   with a diagonal covariance, fitted on the same images. Noise, which the
   network maps onto garments' features, is nothing like them here.
 
-Scores are computed in float64 row by row, so a row's score does not depend
-on the batch it comes in beyond float64 rounding.
+Scores are computed in float64 from the network's batch-invariant float32
+features: a row's score depends on its batch only through float64 rounding.
 """
 
 from __future__ import annotations
@@ -116,8 +116,9 @@ def split(n_rows: int, held_out: np.ndarray | None, seed: int):
     return np.sort(references), np.sort(calibration)
 
 
-def shapes(n_references: int, n_hidden: int, n_features: int) -> dict:
-    """Each statistic's shape and dtype, for the model-file reader to check."""
+def shapes(n_references: int | None, n_hidden: int, n_features: int) -> dict:
+    """Each statistic's shape and dtype, for the model-file reader to check
+    (``n_references=None``: the count the file holds)."""
     return {
         "references": ((n_references, n_hidden), np.float32),
         "pixel_mean": ((n_features,), np.float64),
