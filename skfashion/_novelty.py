@@ -57,8 +57,11 @@ def _views(state: dict, features: np.ndarray, pixels: np.ndarray) -> np.ndarray:
 
 def score(state: dict, features: np.ndarray, pixels: np.ndarray) -> np.ndarray:
     """``score_samples``: the lower of the two standardised views, per row."""
-    z = (_views(state, features, pixels) - state["centre"]) / state["scale"]
-    return z.min(axis=1)
+    return _lower_standardised(state, _views(state, features, pixels))
+
+
+def _lower_standardised(state: dict, views: np.ndarray) -> np.ndarray:
+    return ((views - state["centre"]) / state["scale"]).min(axis=1)
 
 
 def fit(
@@ -89,8 +92,7 @@ def fit(
     low = np.array([np.quantile(views[:, 0], 0.01), views[:, 1].min()])
     state["centre"] = centre
     state["scale"] = np.maximum(centre - low, 1e-12)
-    scores = score(state, held_out_features, held_out_pixels)
-    offset = float(np.quantile(scores, contamination))
+    offset = float(np.quantile(_lower_standardised(state, views), contamination))
     return state, offset
 
 
