@@ -862,7 +862,7 @@ def main(argv=None) -> None:
         print(f"{name} ...", flush=True)
         results[name] = bench(quick)
         if args.only:
-            results["rerun"][name] = time.strftime("%Y-%m-%d %H:%M")
+            results["rerun"][name] = time.strftime("%Y-%m-%d")
     results["total_s"] = time.perf_counter() - started
     previous.write_text(json.dumps(results, indent=1) + "\n")
     missing = [name for name in ("training", "predict", "peers") if name not in results]

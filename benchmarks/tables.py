@@ -92,7 +92,7 @@ HEADER = ("model", "training images", "test accuracy", "fit", "one image")
 
 def readme_table(r: dict) -> str:
     lines = [
-        f"Measured by `make bench` ({_dates(r)}; {_machine(r)}); the test accuracy "
+        f"Measured by `make bench` ({_machine(r)}); the test accuracy "
         "is on all 10,000 test images, seed 0 or the median of 3 seeds; one image "
         "is the median time of `predict_proba` on a single image.",
         "",
