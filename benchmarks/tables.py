@@ -45,7 +45,7 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
     """(model, training images, test accuracy, fit time, one image) per row."""
     t, pe, c, cl = r["training"], r["peers"], r["cnn"], r["classical"]
     one_mlp = r["predict"]["single_image_ms"]
-    one_cnn = r["onnx"]["cnn"]["calls"]["skfashion predict_proba (TensorFlow)"]["1"]
+    one_cnn = r["predict"]["cnn_single_image_ms"]
 
     def row(name, result, one=None):
         return (
@@ -63,7 +63,11 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
             one_mlp["pipeline.predict_proba"],
         ),
         row("preset `mlp-strong`", pe["skfashion_preset"]),
-        row("`FashionCNNClassifier()`", c["skfashion_cnn"], one_cnn["median_ms"]),
+        row(
+            "`FashionCNNClassifier()`",
+            c["skfashion_cnn"],
+            one_cnn["pipeline.predict_proba"],
+        ),
     ]
     rows += [
         row(f"preset `{r[key]['preset']}`", r[key])

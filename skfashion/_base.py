@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
 from . import _callbacks, _data, _inference, _novelty
 from ._compat import ScikitLearnKerasClassifier, keras, limit_tf_threads
 from ._labels import OneHotLabels
+from ._validation import validate_rows
 from .preprocessing import _check_not_single
 
 
@@ -438,7 +439,11 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         """scikit-learn's ``validate_data``, replacing SciKeras' own checks."""
         _check_not_single(X)
         if y is None:
-            X = validate_data(self, X, reset=reset, dtype=[np.float32, np.float64])
+            X = (
+                validate_data(self, X, reset=True, dtype=[np.float32, np.float64])
+                if reset
+                else validate_rows(self, X)
+            )
             return X.astype(np.float32, copy=False), None
         X, y = validate_data(
             self, X, y, reset=reset, dtype=[np.float32, np.float64], y_numeric=False
@@ -482,7 +487,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
     def _fit_callbacks(self, has_validation: bool) -> list:
         graph = None
         if self.tensorboard_log_dir is not None:
-            graph = _inference.predictor(self.model_, self.n_features_in_)[0].graph
+            graph = _inference.traced_function(self.model_, self.n_features_in_).graph
         callbacks, run_dir = _callbacks.fit_callbacks(self, has_validation, graph)
         self.tensorboard_run_dir_ = run_dir
         return callbacks
@@ -510,7 +515,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
             validation = _data.batches(
                 tensors, tf.constant(val_idx), _inference.rows_per_call(self.model_)
             )
-        with _callbacks.quiet_tensorflow():
+        with _callbacks.quiet_tensorflow(), _inference.training(self.model_):
             hist = self.model_.fit(
                 dataset,
                 epochs=initial_epoch + epochs,

@@ -11,7 +11,8 @@
 * TensorFlow sizes its thread pools from the machine's core count and ignores
   the ``OMP_NUM_THREADS`` that joblib's process workers and Dask's nannies set
   to give each worker its share of the cores. :func:`limit_tf_threads` applies
-  it, so that ``n_jobs=2`` on 2 cores runs 2 threads, not 2 x 2.
+  it, so that ``n_jobs=2`` on 2 cores runs 2 threads, not 2 x 2; the
+  predict path gives onnxruntime the same cap.
 """
 
 from __future__ import annotations
@@ -126,6 +127,15 @@ if parse_version(sklearn.__version__) < parse_version("1.7"):  # pragma: no cove
     )
 
 
+def omp_num_threads() -> int | None:
+    """``OMP_NUM_THREADS`` as a positive int, or None (unset or invalid)."""
+    try:
+        n_threads = int(os.environ.get("OMP_NUM_THREADS", ""))
+    except ValueError:
+        return None
+    return n_threads if n_threads >= 1 else None
+
+
 def limit_tf_threads() -> int | None:
     """Cap TensorFlow's thread pools at ``OMP_NUM_THREADS``, if it is set.
 
@@ -138,11 +148,8 @@ def limit_tf_threads() -> int | None:
         The cap applied, or None if none was (variable unset or invalid, or
         TensorFlow already running).
     """
-    try:
-        n_threads = int(os.environ.get("OMP_NUM_THREADS", ""))
-    except ValueError:
-        return None
-    if n_threads < 1:
+    n_threads = omp_num_threads()
+    if n_threads is None:
         return None
     import tensorflow as tf
 

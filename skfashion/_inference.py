@@ -1,16 +1,20 @@
-"""The predict path: the predict methods, and one traced forward pass per
-network, in blocks of rows.
+"""The predict path: the predict methods, and one forward pass per network,
+in calls of at most ``rows_per_call`` rows.
 
 A row's numbers must not depend on the batch it comes in (scikit-learn's
 sample-order and subset invariance checks; one image gives what it gives in
-any batch). CPU matrix and convolution kernels round a row differently with
-the number of rows in the call and the row's place in it, so every forward
-pass runs blocks of exactly ``ROW_BLOCK`` rows, a size at which every
-position gives the same numbers (see docs/decisions: bit-for-bit predict).
+any batch). The network runs as an ONNX graph in onnxruntime, whose CPU
+kernels compute each row alike wherever it sits in a call of any size, in
+about 0.03 ms for one MLP image (see docs/decisions: predict latency). A
+network with a layer or an activation outside the graph's set runs in a
+traced TensorFlow function instead, in blocks of exactly ``ROW_BLOCK`` rows,
+a size at which TensorFlow's kernels give every position the same numbers
+(see docs/decisions: bit-for-bit predict).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import weakref
 
@@ -20,15 +24,17 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _novelty
 from ._callbacks import quiet_tensorflow
+from ._compat import omp_num_threads
 
 # Rows per forward pass: as many as keep the widest layer's activations within
 # this many bytes, at most MAX_ROWS (see docs/decisions: predict memory).
 ACTIVATION_BYTES = 16 * 2**20
 MAX_ROWS = 2048
 ROW_BLOCK = 24
-# Each network's traced function and rows per call, made on its first predict.
-# Kept outside the estimator: predict must not change the estimator's __dict__,
-# and the function is not picklable. Entries go when their network does.
+# Each network's predictor, made on its first predict. Kept outside the
+# estimator: predict must not change the estimator's __dict__, and neither
+# kind of predictor is picklable. Entries go when their network does, or when
+# it trains again (forget).
 _PREDICTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -40,14 +46,24 @@ def rows_per_call(model) -> int:
 
 
 def predictor(model, n_features: int):
-    """``model``'s traced inference function and its rows per call (cached)."""
-    entry = _PREDICTORS.get(model)
-    if entry is None:
-        with quiet_tensorflow():
-            function = _make_predict_fn(model, n_features)
-        entry = (function, rows_per_call(model))
-        _PREDICTORS[model] = entry
-    return entry
+    """``model``'s forward pass, a function of float32 rows (cached)."""
+    function = _PREDICTORS.get(model)
+    if function is None:
+        function = _onnx_predictor(model, n_features) or _tensorflow_predictor(
+            model, n_features
+        )
+        _PREDICTORS[model] = function
+    return function
+
+
+@contextlib.contextmanager
+def training(model):
+    """Around anything that changes ``model``'s weights: its predictor (a
+    copy of the weights, for onnxruntime) is dropped, however it ends."""
+    try:
+        yield
+    finally:
+        _PREDICTORS.pop(model, None)
 
 
 def predict_rows(model, X: np.ndarray) -> np.ndarray:
@@ -57,11 +73,45 @@ def predict_rows(model, X: np.ndarray) -> np.ndarray:
 
 def forward_rows(model, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The last hidden layer's features and the outputs for the rows ``X``."""
-    function, rows = predictor(model, X.shape[1])
-    parts = [_forward(function, X[i : i + rows]) for i in range(0, len(X), rows)]
+    function = predictor(model, X.shape[1])
+    rows = rows_per_call(model)
+    parts = [function(X[i : i + rows]) for i in range(0, len(X), rows)]
     if len(parts) == 1:
         return parts[0]
     return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+
+
+def _onnx_predictor(model, n_features):
+    """The network as an onnxruntime session, or None where it has no graph."""
+    try:
+        import onnxruntime
+
+        from ._onnx_graph import network_model
+
+        graph = network_model(model, n_features).SerializeToString()
+    except (ImportError, ValueError):
+        return None
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # errors only: no start-up lines
+    options.intra_op_num_threads = omp_num_threads() or 0  # 0: onnxruntime's own
+    session = onnxruntime.InferenceSession(
+        graph, options, providers=["CPUExecutionProvider"]
+    )
+
+    return lambda X: tuple(session.run(None, {"X": X}))
+
+
+def _tensorflow_predictor(model, n_features):
+    """The network as a traced TensorFlow function, in blocks of ROW_BLOCK."""
+    function = traced_function(model, n_features)
+    return lambda X: _forward(function, X)
+
+
+def traced_function(model, n_features: int):
+    """The network's inference call as a concrete TensorFlow function (also
+    the graph TensorBoard shows)."""
+    with quiet_tensorflow():
+        return _make_predict_fn(model, n_features)
 
 
 def _forward(function, X):

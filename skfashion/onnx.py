@@ -9,9 +9,7 @@ own ``Model.export(format="onnx")`` (through tf2onnx) converts the network
 alone: the scaling, the labels and the metadata would then have to be
 grafted onto its graph, and it needs TensorFlow and tf2onnx at export time.
 Building the graph ourselves needs only ``onnx``, takes milliseconds and
-gives the same numbers (tested against ``predict_proba``).
-
-Needs the optional extra: ``pip install skfashion[onnx]``.
+gives the same numbers: ``predict_proba`` runs the same network graph.
 """
 
 from __future__ import annotations
@@ -25,132 +23,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ._atomic import atomic_path
+from ._onnx_graph import IR_VERSION, OPSET, Graph, add_network, import_onnx
 
 __all__ = ["export_onnx"]
-
-_OPSET = 17
-_IR_VERSION = 8  # what opset 17 pairs with; onnxruntime >= 1.14 reads it
-_ACTIVATIONS = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "linear": None}
-_IDENTITY_LAYERS = {"InputLayer", "Dropout", "RandomTranslation", "RandomFlip"}
-
-
-def _import_onnx():
-    try:
-        import onnx
-    except ImportError as exc:
-        raise ImportError(
-            "export_onnx needs the 'onnx' package: pip install 'skfashion[onnx]' "
-            "(onnxruntime, in the same extra, runs the exported model)."
-        ) from exc
-    return onnx
-
-
-class _Graph:
-    """Nodes and initializers of one ONNX graph, with fresh tensor names."""
-
-    def __init__(self, onnx):
-        self.helper, self.numpy_helper = onnx.helper, onnx.numpy_helper
-        self.nodes, self.initializers = [], []
-        self._count = 0
-
-    def name(self, hint: str) -> str:
-        self._count += 1
-        return f"{hint}_{self._count}"
-
-    def const(self, hint: str, array) -> str:
-        name = self.name(hint)
-        self.initializers.append(self.numpy_helper.from_array(np.asarray(array), name))
-        return name
-
-    def op(self, op_type: str, inputs: list[str], output: str | None = None, **attrs):
-        output = output or self.name(op_type.lower())
-        self.nodes.append(self.helper.make_node(op_type, inputs, [output], **attrs))
-        return output
-
-
-def _activation(graph: _Graph, layer, x: str) -> str:
-    name = layer.activation.__name__
-    if name == "softmax":
-        return graph.op("Softmax", [x], axis=1)
-    if name not in _ACTIVATIONS:
-        raise ValueError(
-            f"export_onnx cannot convert the activation {name!r} of layer "
-            f"{layer.name!r}; exportable: {sorted(_ACTIVATIONS)} and softmax."
-        )
-    return x if _ACTIVATIONS[name] is None else graph.op(_ACTIVATIONS[name], [x])
-
-
-def _same_pads(kernel, dilation) -> list[int]:
-    """TensorFlow's "same" padding for stride 1: the odd pixel goes at the end."""
-    total = [(k - 1) * d for k, d in zip(kernel, dilation, strict=True)]
-    begin = [t // 2 for t in total]
-    return begin + [t - b for t, b in zip(total, begin, strict=True)]
-
-
-def _layer(graph: _Graph, layer, x: str, layout: str) -> tuple[str, str]:
-    """Convert one Keras layer; returns the output name and its layout."""
-    kind = type(layer).__name__
-    weights = [np.asarray(w) for w in layer.get_weights()]
-    if kind in _IDENTITY_LAYERS:
-        return x, layout
-    if kind == "Dense":
-        x = graph.op(
-            "Gemm",
-            [x, graph.const("kernel", weights[0]), graph.const("bias", weights[1])],
-        )
-        return _activation(graph, layer, x), layout
-    if kind == "Reshape":
-        shape = graph.const("shape", np.array([-1, *layer.target_shape], np.int64))
-        x = graph.op("Reshape", [x, shape])
-        return graph.op("Transpose", [x], perm=[0, 3, 1, 2]), "NCHW"
-    if kind == "Conv2D" and tuple(layer.strides) == (1, 1):
-        kernel = np.transpose(weights[0], (3, 2, 0, 1))  # HWIO -> OIHW
-        inputs = [x, graph.const("kernel", kernel)]
-        if layer.use_bias:
-            inputs.append(graph.const("bias", weights[1]))
-        pads = [0, 0, 0, 0]
-        if layer.padding == "same":
-            pads = _same_pads(layer.kernel_size, layer.dilation_rate)
-        x = graph.op(
-            "Conv",
-            inputs,
-            kernel_shape=list(layer.kernel_size),
-            dilations=list(layer.dilation_rate),
-            pads=pads,
-        )
-        return _activation(graph, layer, x), layout
-    if kind == "MaxPooling2D" and layer.padding == "valid":
-        x = graph.op(
-            "MaxPool",
-            [x],
-            kernel_shape=list(layer.pool_size),
-            strides=list(layer.strides),
-        )
-        return x, layout
-    if kind == "BatchNormalization" and layer.center and layer.scale:
-        gamma, beta, mean, variance = weights
-        inputs = [x] + [
-            graph.const(hint, value)
-            for hint, value in zip(
-                ("gamma", "beta", "mean", "variance"),
-                (gamma, beta, mean, variance),
-                strict=True,
-            )
-        ]
-        return graph.op(
-            "BatchNormalization", inputs, epsilon=float(layer.epsilon)
-        ), layout
-    if kind == "ReLU" and layer.max_value is None and not layer.negative_slope:
-        return graph.op("Relu", [x]), layout
-    if kind == "Flatten":
-        if layout == "NCHW":  # Keras flattens channels-last
-            x = graph.op("Transpose", [x], perm=[0, 2, 3, 1])
-        return graph.op("Flatten", [x], axis=1), "flat"
-    raise ValueError(
-        f"export_onnx cannot convert layer {layer.name!r} ({kind}); skfashion's "
-        "networks use Dense, Conv2D, MaxPooling2D, BatchNormalization, ReLU, "
-        "Reshape, Flatten, Dropout and augmentation layers."
-    )
 
 
 def _split(estimator):
@@ -230,9 +105,9 @@ def export_onnx(
             f"input_dtype must be 'float32' or 'uint8', got {input_dtype!r}."
         )
     scaler, clf = _split(estimator)
-    onnx = _import_onnx()
+    onnx = import_onnx()
     helper = onnx.helper
-    graph = _Graph(onnx)
+    graph = Graph(onnx)
     n_features = int((scaler or clf).n_features_in_)
     elem = (
         onnx.TensorProto.FLOAT if input_dtype == "float32" else onnx.TensorProto.UINT8
@@ -242,10 +117,8 @@ def export_onnx(
         x = graph.op("Cast", [x], to=onnx.TensorProto.FLOAT)
     if scaler is not None:
         x = _scale(graph, x, scaler.max_value if input_dtype == "float32" else 255)
-    pixels, layout = x, "flat"
-    for layer in clf.model_.layers:
-        features = x
-        x, layout = _layer(graph, layer, x, layout)
+    pixels = x
+    features, x = add_network(graph, clf.model_, x)
     graph.op("Identity", [x], output="probabilities")
     outputs = []
     if hasattr(clf, "score_statistics_"):
@@ -276,9 +149,9 @@ def export_onnx(
             ],
             graph.initializers,
         ),
-        opset_imports=[helper.make_opsetid("", _OPSET)],
+        opset_imports=[helper.make_opsetid("", OPSET)],
         producer_name="skfashion",
-        ir_version=_IR_VERSION,
+        ir_version=IR_VERSION,
     )
     helper.set_model_props(model, _metadata(clf, classes, onnx))
     onnx.checker.check_model(model)
@@ -288,7 +161,7 @@ def export_onnx(
     return path
 
 
-def _scale(graph: _Graph, x: str, max_value) -> str:
+def _scale(graph: Graph, x: str, max_value) -> str:
     """``ImageScaler.transform`` in the graph (float32 division, as np.divide).
 
     With ``max_value="auto"``, its per-image rule: a row whose values all lie
@@ -310,7 +183,7 @@ def _scale(graph: _Graph, x: str, max_value) -> str:
     return graph.op("Where", [graph.op("And", [fractional, in_unit]), x, divided])
 
 
-def _score(graph: _Graph, statistics: dict, features: str, pixels: str) -> None:
+def _score(graph: Graph, statistics: dict, features: str, pixels: str) -> None:
     """``score_samples`` in the graph (float32), as the output ``score``."""
     from ._novelty import K
 

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import Options, StrOptions
 from sklearn.utils.validation import validate_data
 
+from ._validation import validate_rows
 from .datasets import _FEATURE_NAMES
 
 __all__ = ["ImageScaler"]
@@ -157,13 +158,10 @@ class ImageScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         is_bool = getattr(getattr(X, "dtype", None), "kind", None) == "b"
         if not reset and not hasattr(self, "feature_names_in_"):
             X = _drop_pixel_names(X)
-        X = validate_data(
-            self,
-            X,
-            reset=reset,
-            dtype=[np.float32, np.float64],
-            ensure_min_features=1,
-        )
+        if reset:
+            X = validate_data(self, X, reset=True, dtype=[np.float32, np.float64])
+        else:
+            X = validate_rows(self, X)
         if self.image_shape is not None:
             n_pixels = self.image_shape[0] * self.image_shape[1]
             if X.shape[1] != n_pixels:

@@ -1,6 +1,17 @@
-"""The predict path (skfashion._inference): calls and blocks of rows."""
+"""The predict path (skfashion._inference): onnxruntime, TensorFlow's
+fallback, calls of rows."""
+
+import pickle
 
 import numpy as np
+import pytest
+
+from skfashion import FashionMLPClassifier, make_fashion_pipeline
+
+SMALL = {
+    "mlp": dict(hidden_layer_sizes=(32,)),
+    "cnn": dict(filters=(4, 8), hidden_layer_sizes=(16,)),
+}
 
 
 def test_predict_over_several_calls_equals_rows_alone(fitted, scaled):
@@ -17,3 +28,56 @@ def test_predict_over_several_calls_equals_rows_alone(fitted, scaled):
     assert proba.shape == (rows + 5, 10)
     np.testing.assert_array_equal(proba[-5:], fitted.predict_proba(X[-5:]))
     np.testing.assert_array_equal(proba[:5], fitted.predict_proba(X[:5]))
+
+
+def _onnx_probabilities(clf, X, tmp_path):
+    import onnxruntime as ort
+
+    from skfashion import export_onnx
+
+    path = export_onnx(clf, tmp_path / "clf.onnx")
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return session.run(["probabilities"], {"X": X})[0]
+
+
+@pytest.mark.parametrize("model", ["mlp", "cnn"])
+def test_predict_proba_is_the_exported_graph_bit_for_bit(model, scaled, tmp_path):
+    # predict runs the network's ONNX graph in onnxruntime: what export_onnx
+    # writes serves exactly the estimator's probabilities.
+    X, y, X_test, _ = scaled
+    clf = make_fashion_pipeline(model, epochs=1, random_state=0)[-1]
+    clf.set_params(**SMALL[model]).fit(X[:500], y[:500])
+    np.testing.assert_array_equal(
+        clf.predict_proba(X_test), _onnx_probabilities(clf, X_test, tmp_path)
+    )
+
+
+def test_predict_follows_further_training(fitted, scaled):
+    # The onnxruntime session holds a copy of the weights: partial_fit must
+    # replace it, or predict would answer with the weights of before.
+    X, y, X_test, _ = scaled
+    clf = pickle.loads(pickle.dumps(fitted))
+    before = clf.predict_proba(X_test)
+    clf.partial_fit(X[:300], y[:300])
+    after = clf.predict_proba(X_test)
+    assert not np.array_equal(before, after)
+    fresh = pickle.loads(pickle.dumps(clf))  # a new network, a new session
+    np.testing.assert_array_equal(after, fresh.predict_proba(X_test))
+
+
+def test_network_without_a_graph_predicts_through_tensorflow(scaled):
+    # gelu has no ONNX operator at opset 17: the traced TensorFlow function,
+    # in blocks of ROW_BLOCK rows, keeps rows batch-invariant too.
+    from skfashion._inference import predictor
+
+    X, y, X_test, _ = scaled
+    clf = FashionMLPClassifier(activation="gelu", hidden_layer_sizes=(16,), epochs=1)
+    clf.fit(X[:300], y[:300])
+    assert predictor(clf.model_, X.shape[1]).__qualname__.startswith(
+        "_tensorflow_predictor"
+    )
+    proba = clf.predict_proba(X_test[:50])
+    singles = np.concatenate([clf.predict_proba(X_test[i : i + 1]) for i in range(50)])
+    np.testing.assert_array_equal(proba, singles)
+    keras_proba = clf.model_.predict_on_batch(X_test[:50])
+    np.testing.assert_allclose(proba, keras_proba, atol=1e-6)

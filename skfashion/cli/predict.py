@@ -119,8 +119,8 @@ def _onnx_predictor(path: str):
         import onnxruntime as ort
     except ImportError:
         raise _common.CLIError(
-            "predicting with an .onnx model needs onnxruntime: "
-            "pip install 'skfashion[onnx]'"
+            "predicting with an .onnx model needs onnxruntime, a dependency "
+            "of skfashion: pip install onnxruntime"
         ) from None
     if not Path(path).is_file():
         raise _common.CLIError(f"model file not found: {path}")
