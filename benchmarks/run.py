@@ -783,7 +783,11 @@ def _markdown_new_sections(r: dict) -> list[str]:
                 f"{b['joblib']:,} |"
             )
     if "onnx" in r:
-        lines += ["", "## Serving: onnxruntime vs TensorFlow vs MLPClassifier", ""]
+        lines += [
+            "",
+            "## Serving: the exported graph vs predict_proba vs MLPClassifier",
+            "",
+        ]
         lines += [
             "| network | predictor | 1 image (ms) | images/s at 1 | 32 | "
             "1,000 | 10,000 |",
@@ -800,7 +804,7 @@ def _markdown_new_sections(r: dict) -> list[str]:
                     f"{calls['1']['median_ms']:.3f} | {rates} |"
                 )
         sizes = ", ".join(
-            f"{k} {m['onnx_bytes']:,} bytes (max |p - p_tf| "
+            f"{k} {m['onnx_bytes']:,} bytes (max |p - predict_proba| "
             f"{m['max_abs_proba_difference']:.1e}, same argmax {m['same_argmax']:.4f})"
             for k, m in r["onnx"].items()
         )

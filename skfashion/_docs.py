@@ -22,7 +22,9 @@ n_features_in_ : int
 feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Names of features seen during fit, when X has string column names.
 model_ : keras.Model
-    The trained network.
+    The trained network. Predictions run a copy of its weights, taken
+    after each ``fit`` and ``partial_fit``: after setting its weights
+    yourself, reload the estimator (or fit it) before predicting.
 history_ : dict of str to list of float
     Per-epoch ``loss`` and ``accuracy`` (and ``val_loss``,
     ``val_accuracy`` with a hold-out), as in SciKeras.

@@ -83,6 +83,10 @@ def _layer(graph: Graph, layer, x: str, layout: str) -> tuple[str, str]:
         )
         return _activation(graph, layer, x), layout
     if kind == "Reshape":
+        height, width, channels = layer.target_shape
+        if channels == 1:  # one channel: NHWC and NCHW hold the same order
+            shape = graph.const("shape", np.array([-1, 1, height, width], np.int64))
+            return graph.op("Reshape", [x, shape]), "NCHW"
         shape = graph.const("shape", np.array([-1, *layer.target_shape], np.int64))
         x = graph.op("Reshape", [x, shape])
         return graph.op("Transpose", [x], perm=[0, 3, 1, 2]), "NCHW"

@@ -172,7 +172,7 @@ def _scale(graph: Graph, x: str, max_value) -> str:
     divided = graph.op("Div", [x, graph.const("max_pixel", np.float32(255))])
     if max_value == 255:
         return divided
-    fraction = graph.op("Abs", [graph.op("Sub", [x, graph.op("Floor", [x])])])
+    fraction = graph.op("Sub", [x, graph.op("Floor", [x])])  # >= 0
     zero, one = graph.const("zero", np.float32(0)), graph.const("one", np.float32(1))
     fractional = graph.op(
         "Greater", [graph.op("ReduceMax", [fraction], axes=[1], keepdims=1), zero]
@@ -210,17 +210,11 @@ def _score(graph: Graph, statistics: dict, features: str, pixels: str) -> None:
         "Mul",
         [
             graph.op("Mul", [diff, diff]),
-            const("inverse_variance", 1 / statistics["pixel_variance"]),
+            const("minus_half_inverse_variance", -0.5 / statistics["pixel_variance"]),
         ],
     )
     likelihood = graph.op(
-        "Mul",
-        [
-            graph.op(
-                "ReduceSum", [weighted, graph.const("axis", np.array([1]))], keepdims=1
-            ),
-            const("minus_half", -0.5),
-        ],
+        "ReduceSum", [weighted, graph.const("axis", np.array([1]))], keepdims=1
     )
     views = graph.op("Concat", [neighbour, likelihood], axis=1)
     z = graph.op(
