@@ -61,7 +61,7 @@ LOWEST_TESTS := tests/test_base.py tests/test_classifier.py tests/test_networks.
 	tests/test_data.py tests/test_inference.py tests/test_callbacks.py tests/test_compat.py \
 	tests/test_persistence.py tests/test_datasets.py tests/test_preprocessing.py \
 	tests/test_photos.py tests/test_plotting.py tests/test_onnx.py tests/test_cli.py \
-	tests/test_common.py
+	tests/test_common.py tests/test_validation.py
 test-lowest: install data
 	rm -rf $(LOWEST)
 	$(BIN)/uv venv --quiet --python $(LOWEST_PYTHON) $(LOWEST)

@@ -200,7 +200,16 @@ def main(argv=None) -> dict:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--alpha", type=float, default=0.0)
     parser.add_argument("--preset", default="mlp-strong")
+    parser.add_argument(
+        "--dtype-policy",
+        default=None,
+        help="Keras' global dtype policy, e.g. mixed_bfloat16",
+    )
     args = parser.parse_args(argv)
+    if args.dtype_policy:
+        import keras
+
+        keras.mixed_precision.set_global_policy(args.dtype_policy)
     X, y, X_test, y_test = _data(args.n, args.seed)
     if args.mode == "keras":
         fit_s, epochs, acc = _raw_keras(X, y, X_test, y_test, args)
@@ -226,6 +235,7 @@ def main(argv=None) -> dict:
         "epochs": len(epochs),
         "seed": args.seed,
         **({"preset": args.preset} if args.mode == "skfashion_preset" else {}),
+        **({"dtype_policy": args.dtype_policy} if args.dtype_policy else {}),
         "fit_s": fit_s,
         "epoch_s": epochs,
         "test_accuracy": acc,

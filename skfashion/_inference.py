@@ -34,7 +34,7 @@ ROW_BLOCK = 24
 # Each network's predictor, made on its first predict. Kept outside the
 # estimator: predict must not change the estimator's __dict__, and neither
 # kind of predictor is picklable. Entries go when their network does, or when
-# it trains again (forget).
+# it trains again (training).
 _PREDICTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -97,7 +97,6 @@ def _onnx_predictor(model, n_features):
     session = onnxruntime.InferenceSession(
         graph, options, providers=["CPUExecutionProvider"]
     )
-
     return lambda X: tuple(session.run(None, {"X": X}))
 
 

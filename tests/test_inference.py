@@ -81,3 +81,13 @@ def test_network_without_a_graph_predicts_through_tensorflow(scaled):
     np.testing.assert_array_equal(proba, singles)
     keras_proba = clf.model_.predict_on_batch(X_test[:50])
     np.testing.assert_allclose(proba, keras_proba, atol=1e-6)
+
+
+def test_any_memory_layout_gives_the_same_numbers(fitted, scaled):
+    _, _, X_test, _ = scaled
+    expected = fitted.predict_proba(X_test[:40])
+    for X in (
+        np.asfortranarray(X_test[:40]),
+        np.repeat(X_test[:40], 2, axis=1)[:, ::2],
+    ):
+        np.testing.assert_array_equal(fitted.predict_proba(X), expected)
