@@ -44,8 +44,11 @@ lint: install
 	$(BIN)/ruff check skfashion tests benchmarks examples docs
 	$(BIN)/ruff format --check skfashion tests benchmarks examples docs
 
+# The whole suite on TensorFlow, then the backend tests and the check suite
+# on JAX (Keras picks its backend once per process).
 test: install lint data
 	$(BIN)/python -m pytest -q -n 2 --durations=15
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n 2 -m backends -p no:cacheprovider
 
 # The inner loop: everything but the tests marked slow (examples, docs build,
 # fresh processes, real-data accuracy).

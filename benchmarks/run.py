@@ -51,12 +51,15 @@ CNN_AUGMENTED_PRESET = "cnn-augmented"
 CNN_FIT_GOAL_S, CNN_ACCURACY_GOAL = 360, 0.93
 
 
-def _worker(mode: str, **kw) -> dict:
+def _worker(mode: str, backend: str | None = None, **kw) -> dict:
     args = [sys.executable, str(HERE / "_worker.py"), mode]
     for key, value in kw.items():
         if value is not None:
             args += [f"--{key.replace('_', '-')}", str(value)]
-    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    env = {**os.environ, "KERAS_BACKEND": backend} if backend else None
+    out = subprocess.run(
+        args, check=True, capture_output=True, text=True, env=env
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -438,6 +441,95 @@ def _median_s(fn, repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return median(times)
+
+
+def _training_flops_per_image(model) -> int:
+    """Multiply-adds of one image's forward pass x 2 (FLOPs) x 3 (forward,
+    and the backward pass's two products per layer)."""
+    macs = 0
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "Dense":
+            macs += layer.kernel.shape[0] * layer.kernel.shape[1]
+        elif kind == "Conv2D":
+            height, width = layer.output.shape[1:3]
+            macs += height * width * int(np.prod(layer.kernel.shape))
+    return 6 * macs
+
+
+def _matmul_gflops() -> float:
+    """The best float32 rate of TensorFlow's matmul (oneDNN, the kernels that
+    train) on 4096 x 4096 matrices, on every core: the CPU's practical peak."""
+    import tensorflow as tf
+
+    a = tf.random.uniform((4096, 4096), seed=0)
+    tf.linalg.matmul(a, a).numpy()
+    best = min(_median_s(lambda: tf.linalg.matmul(a, a).numpy(), 1) for _ in range(5))
+    return 2 * 4096**3 / best / 1e9
+
+
+def bench_peak(quick: bool) -> dict:
+    """Each default's training throughput as a fraction of the float32 peak.
+
+    The epoch time is each default's second epoch on the training images (the
+    first traces the step), in a fresh process; the peak is TensorFlow's own
+    matmul rate, measured just before, on the same cores.
+    """
+    from skfashion import FashionCNNClassifier, FashionMLPClassifier
+
+    n = 6000 if quick else None
+    peak = _matmul_gflops()
+    result = {"matmul_gflops": peak}
+    for name, mode, clf in (
+        ("mlp", "skfashion", FashionMLPClassifier()),
+        ("cnn", "skfashion_cnn", FashionCNNClassifier()),
+    ):
+        run = _worker(mode, n=n, epochs=2, seed=0)
+        flops = _training_flops_per_image(clf.build_network(784, 10))
+        gflops = flops * run["n_train"] / run["epoch_s"][1] / 1e9
+        result[name] = {
+            "epoch_s": run["epoch_s"][1],
+            "n_train": run["n_train"],
+            "training_flops_per_image": flops,
+            "gflops": gflops,
+            "fraction_of_peak": gflops / peak,
+        }
+        print(f"  {name}: {gflops:.1f} GFLOP/s, {gflops / peak:.1%} of {peak:.0f}")
+    return result
+
+
+def bench_backends(quick: bool) -> dict:
+    """Each default's fit and epoch on each installed Keras backend, CPU,
+    interleaved (a fresh process per run). Prediction runs in onnxruntime on
+    every backend, so it is measured once, in the predict section."""
+    import importlib.util
+
+    backends = [b for b in ("tensorflow", "jax") if importlib.util.find_spec(b)]
+    n, epochs = (3000, 2) if quick else (12000, 3)
+    result = {}
+    for seed in [0] if quick else SEEDS[:2]:
+        for net, mode in (("mlp", "skfashion"), ("cnn", "skfashion_cnn")):
+            for backend in backends:
+                run = _worker(mode, backend=backend, n=n, epochs=epochs, seed=seed)
+                result.setdefault(net, {}).setdefault(backend, []).append(run)
+                print(
+                    f"  {net} {backend} seed {seed}: fit {run['fit_s']:.1f} s, "
+                    f"epoch {median(run['epoch_s'][1:]):.2f} s",
+                    flush=True,
+                )
+    return {
+        net: {
+            backend: {
+                "fit_s": median(r["fit_s"] for r in runs),
+                "epoch_s": median(t for r in runs for t in r["epoch_s"][1:]),
+                "test_accuracy": median(r["test_accuracy"] for r in runs),
+                "n_train": runs[0]["n_train"],
+                "epochs": epochs,
+            }
+            for backend, runs in by_backend.items()
+        }
+        for net, by_backend in result.items()
+    }
 
 
 def bench_classical(quick: bool) -> dict:
@@ -832,6 +924,50 @@ def _markdown_new_sections(r: dict) -> list[str]:
             )
     if "strangers" in r:
         lines += bench_strangers.markdown(r["strangers"])
+    if "backends" in r:
+        b = r["backends"]
+        first = b["mlp"]["tensorflow"]
+        lines += [
+            "",
+            "## Keras backends, CPU",
+            "",
+            f"Each default on {first['n_train']:,} training images, "
+            f"{first['epochs']} epochs; epoch: the median after each run's "
+            "first (traced) epoch. Prediction runs in onnxruntime on every "
+            "backend (see Prediction).",
+            "",
+            "| network | backend | fit (s) | epoch (s) | / TensorFlow's epoch "
+            "| test accuracy |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
+        for net, by_backend in b.items():
+            tf_epoch = by_backend["tensorflow"]["epoch_s"]
+            for backend, m in by_backend.items():
+                lines.append(
+                    f"| {net.upper()} | {backend} | {m['fit_s']:.1f} | "
+                    f"{m['epoch_s']:.2f} | {m['epoch_s'] / tf_epoch:.2f} | "
+                    f"{m['test_accuracy']:.4f} |"
+                )
+    if "peak" in r:
+        pk = r["peak"]
+        lines += [
+            "",
+            "## Training throughput against the CPU's float32 peak",
+            "",
+            f"Peak: TensorFlow's float32 matmul, 4096 x 4096, "
+            f"{pk['matmul_gflops']:.0f} GFLOP/s on {r['machine']['cores']} cores. "
+            "Training FLOPs: 6 x the multiply-adds of one image's forward pass.",
+            "",
+            "| network | epoch (s) | images | GFLOP per image | GFLOP/s | of peak |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for net in ("mlp", "cnn"):
+            m = pk[net]
+            lines.append(
+                f"| {net.upper()} defaults | {m['epoch_s']:.2f} | {m['n_train']:,} | "
+                f"{m['training_flops_per_image'] / 1e9:.4f} | {m['gflops']:.1f} | "
+                f"{m['fraction_of_peak']:.1%} |"
+            )
     return lines
 
 
@@ -849,6 +985,8 @@ BENCHES = {
     "onnx": bench_onnx,
     "photos": bench_photos,
     "strangers": bench_strangers.run,
+    "peak": bench_peak,
+    "backends": bench_backends,
 }
 
 

@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _callbacks, _data, _inference, _novelty
-from ._compat import ScikitLearnKerasClassifier, keras, limit_tf_threads
+from ._compat import BACKEND, ScikitLearnKerasClassifier, keras, limit_tf_threads
 from ._labels import OneHotLabels
 from ._validation import validate_rows
 from .preprocessing import _check_not_single
@@ -421,8 +421,11 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
             optimizer=optimizer,
             loss="categorical_crossentropy",
             metrics=["accuracy"],
-            # The network's own step runs steps_per_execution batches (_train).
-            steps_per_execution=1,
+            # On TensorFlow the network's own step runs steps_per_execution
+            # batches (_data.fit_inputs); elsewhere Keras' loop does.
+            steps_per_execution=1
+            if BACKEND == "tensorflow"
+            else self.steps_per_execution,
             jit_compile=self._jit_compile(n_steps),
         )
         return model
@@ -486,7 +489,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
 
     def _fit_callbacks(self, has_validation: bool) -> list:
         graph = None
-        if self.tensorboard_log_dir is not None:
+        if self.tensorboard_log_dir is not None and BACKEND == "tensorflow":
             graph = _inference.traced_function(self.model_, self.n_features_in_).graph
         callbacks, run_dir = _callbacks.fit_callbacks(self, has_validation, graph)
         self.tensorboard_run_dir_ = run_dir
@@ -494,27 +497,21 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
 
     def _train(self, X, Y, sample_weight, *, seeds, epochs, initial_epoch):
         """Train the network; return the hold-out's row indices (None if none)."""
-        import tensorflow as tf
-
         train_idx, val_idx = _data.split_validation(
             Y, self._validation_fraction(), seeds.split
         )
-        tensors = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        tensors = tuple(tf.constant(t) for t in tensors)
-        self.model_.loop_over_batches(self.batch_size, X[:1], Y[:1])
-        dataset, order_callbacks = _data.training_dataset(
-            tensors,
+        arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
+        dataset, validation, order_callbacks = _data.fit_inputs(
+            self.model_,
+            arrays,
             train_idx,
-            self.batch_size,
+            val_idx,
+            batch_size=self.batch_size,
             shuffle=self.shuffle,
             seed=seeds.shuffle,
-            batches_per_element=self.steps_per_execution,
+            steps=self.steps_per_execution,
+            rows=_inference.rows_per_call(self.model_),
         )
-        validation = None
-        if val_idx is not None:
-            validation = _data.batches(
-                tensors, tf.constant(val_idx), _inference.rows_per_call(self.model_)
-            )
         with _callbacks.quiet_tensorflow(), _inference.training(self.model_):
             hist = self.model_.fit(
                 dataset,

@@ -114,8 +114,9 @@ class TensorBoardLogger(keras.callbacks.Callback):
     ----------
     run_dir : path-like
         The run's directory; ``train/`` and ``validation/`` go inside.
-    graph : tf.Graph
-        The network's inference graph (a traced concrete function's).
+    graph : tf.Graph or None
+        The network's inference graph (a traced concrete function's; None
+        on backends other than TensorFlow, which has the only graph).
     histogram_freq : int
         Write weight histograms every this many epochs (0: never).
     """
@@ -133,8 +134,9 @@ class TensorBoardLogger(keras.callbacks.Callback):
             part: tf.summary.create_file_writer(str(self.run_dir / part))
             for part in ("train", "validation")
         }
-        with self._writers["train"].as_default():
-            tf.summary.graph(self.graph)
+        if self.graph is not None:
+            with self._writers["train"].as_default():
+                tf.summary.graph(self.graph)
 
     def on_epoch_end(self, epoch, logs=None):
         import tensorflow as tf
@@ -145,7 +147,8 @@ class TensorBoardLogger(keras.callbacks.Callback):
                 values["validation"][name[4:]] = value
             else:
                 values["train"][name] = value
-        values["train"]["learning_rate"] = self.model.optimizer.learning_rate.numpy()
+        rate = self.model.optimizer.learning_rate
+        values["train"]["learning_rate"] = float(keras.ops.convert_to_numpy(rate))
         for part, scalars in values.items():
             if not scalars:
                 continue
@@ -162,7 +165,8 @@ class TensorBoardLogger(keras.callbacks.Callback):
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             with self._writers["train"].as_default():
                 for weight in self.model.weights:
-                    tf.summary.histogram(weight.path, weight.value, step=epoch)
+                    array = keras.ops.convert_to_numpy(weight.value)
+                    tf.summary.histogram(weight.path, array, step=epoch)
         for writer in self._writers.values():
             writer.flush()
 

@@ -86,7 +86,8 @@ def _startup_lines_filtered() -> Iterator[None]:
                 os.write(2, kept)
 
 
-_BACKENDS = {"tensorflow"}  # the Keras backends the estimators run on
+# The Keras backends the estimators run on, and what installs each.
+_BACKENDS = {"tensorflow": "tensorflow", "jax": "jax[cpu]"}
 
 
 def _import_keras():
@@ -95,15 +96,17 @@ def _import_keras():
         import keras
     except (ImportError, ValueError) as exc:  # the backend's package is missing
         backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+        install = _BACKENDS.get(backend)
+        fix = f"pip install '{install}'" if install else "install it"
         raise ImportError(
-            f"Keras cannot load its backend {backend!r} ({exc}); install it, or "
+            f"Keras cannot load its backend {backend!r} ({exc}); {fix}, or "
             "unset KERAS_BACKEND to use TensorFlow."
         ) from None
     if keras.backend.backend() not in _BACKENDS:
         raise ImportError(
-            f"skfashion's estimators run on Keras' TensorFlow backend, not "
-            f"{keras.backend.backend()!r}: unset KERAS_BACKEND or set it to "
-            "tensorflow."
+            "skfashion's estimators run on Keras' TensorFlow and JAX backends, "
+            f"not {keras.backend.backend()!r}: unset KERAS_BACKEND or set it to "
+            "tensorflow or jax."
         )
     return keras
 
@@ -113,7 +116,16 @@ with _startup_lines_filtered():
     import scikeras
     from scikeras.wrappers import KerasClassifier
 
-__all__ = ["KerasClassifier", "ScikitLearnKerasClassifier", "keras", "limit_tf_threads"]
+#: The Keras backend this process runs on ("tensorflow" or "jax").
+BACKEND: str = keras.backend.backend()
+
+__all__ = [
+    "BACKEND",
+    "KerasClassifier",
+    "ScikitLearnKerasClassifier",
+    "keras",
+    "limit_tf_threads",
+]
 
 if scikeras.__version__ != SCIKERAS_VERSION:  # pragma: no cover - install guard
     raise ImportError(
@@ -149,7 +161,7 @@ def limit_tf_threads() -> int | None:
         TensorFlow already running).
     """
     n_threads = omp_num_threads()
-    if n_threads is None:
+    if n_threads is None or BACKEND != "tensorflow":
         return None
     import tensorflow as tf
 

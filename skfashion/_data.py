@@ -1,8 +1,12 @@
 """The input pipeline of a fit: the validation split, batches and their order.
 
-Rows are never copied: the training arrays stay whole, and the pipeline
-passes row indices that are gathered inside the training step (see
-``networks._FashionNetwork``) or, for validation, per batch.
+One adapter per backend behind :func:`fit_inputs`. On TensorFlow, rows are
+never copied: the training arrays stay whole, and the pipeline passes row
+indices that are gathered inside the training step (see
+``networks._FashionNetwork``) or, for validation, per batch. On JAX, a
+``keras.utils.PyDataset`` gathers each batch's rows in NumPy for Keras' own
+step. Either way each epoch's order is a permutation keyed by (seed,
+epoch number) alone.
 """
 
 from __future__ import annotations
@@ -10,8 +14,65 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ._compat import keras
+from ._compat import BACKEND, keras
 from .networks import _FashionNetwork
+
+
+def fit_inputs(
+    model, arrays, train_idx, val_idx, *, batch_size, shuffle, seed, steps, rows
+):
+    """The training data, the validation data (None without a hold-out) and
+    the callbacks that order the epochs, for ``model.fit``.
+
+    ``arrays`` are (X, Y) or (X, Y, sample_weight); ``steps`` batches run per
+    call into the training step (``steps_per_execution``); ``rows`` is the
+    validation's batch size.
+    """
+    if BACKEND != "tensorflow":
+        data = _RowBatches(arrays, train_idx, batch_size, shuffle=shuffle, seed=seed)
+        validation = None
+        if val_idx is not None:
+            validation = _RowBatches(arrays, val_idx, rows, shuffle=False, seed=0)
+        return data, validation, [EpochOrder(data.set_epoch)]
+    import tensorflow as tf
+
+    tensors = tuple(tf.constant(a) for a in arrays)
+    model.loop_over_batches(batch_size, arrays[0][:1], arrays[1][:1])
+    data, callbacks = training_dataset(
+        tensors,
+        train_idx,
+        batch_size,
+        shuffle=shuffle,
+        seed=seed,
+        batches_per_element=steps,
+    )
+    validation = None
+    if val_idx is not None:
+        validation = batches(tensors, tf.constant(val_idx), rows)
+    return data, validation, callbacks
+
+
+class _RowBatches(keras.utils.PyDataset):
+    """Batches of the rows ``indices`` of ``arrays``, each epoch in its own
+    order (a permutation keyed by (seed, epoch number)) if ``shuffle``."""
+
+    def __init__(self, arrays, indices, batch_size, *, shuffle, seed):
+        super().__init__()
+        self.arrays, self.indices, self.batch_size = arrays, indices, batch_size
+        self.shuffle, self.seed = shuffle, seed
+        self.order = indices
+
+    def set_epoch(self, epoch: int) -> None:
+        if self.shuffle:
+            rng = np.random.default_rng([self.seed, epoch])
+            self.order = self.indices[rng.permutation(len(self.indices))]
+
+    def __len__(self) -> int:
+        return -(-len(self.indices) // self.batch_size)
+
+    def __getitem__(self, i):
+        rows = self.order[i * self.batch_size : (i + 1) * self.batch_size]
+        return tuple(a[rows] for a in self.arrays)
 
 
 def split_validation(Y, fraction: float, seed: int):
@@ -105,19 +166,20 @@ def training_dataset(
     n_elements = -(-n_whole // rows_per_element) + (n_whole < len(indices))
     ds = tf.data.Dataset.range(1).map(permute).flat_map(elements)
     ds = ds.apply(tf.data.experimental.assert_cardinality(n_elements))
-    return _without_autotune(ds.prefetch(2)), [EpochOrder(epoch)]
+    return _without_autotune(ds.prefetch(2)), [EpochOrder(epoch.assign)]
 
 
 class EpochOrder(keras.callbacks.Callback):
     """Tells the input pipeline which epoch begins (see ``training_dataset``).
 
     Keras creates the epoch's iterator after ``on_epoch_begin``, so the
-    permutation is drawn with the right epoch number.
+    permutation is drawn with the right epoch number. ``set_epoch`` takes
+    the epoch number.
     """
 
-    def __init__(self, epoch):
+    def __init__(self, set_epoch):
         super().__init__()
-        self.epoch = epoch
+        self.set_epoch = set_epoch
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.epoch.assign(epoch)
+        self.set_epoch(epoch)

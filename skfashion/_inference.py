@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _novelty
 from ._callbacks import quiet_tensorflow
-from ._compat import omp_num_threads
+from ._compat import BACKEND, keras, omp_num_threads
 
 # Rows per forward pass: as many as keep the widest layer's activations within
 # this many bytes, at most MAX_ROWS (see docs/decisions: predict memory).
@@ -101,9 +101,26 @@ def _onnx_predictor(model, n_features):
 
 
 def _tensorflow_predictor(model, n_features):
-    """The network as a traced TensorFlow function, in blocks of ROW_BLOCK."""
+    """The network as a traced TensorFlow function, in blocks of ROW_BLOCK
+    (on other backends, Keras' layers one block at a time)."""
+    if BACKEND != "tensorflow":
+        return lambda X: _forward(lambda x: _layers(model, x), X)
     function = traced_function(model, n_features)
     return lambda X: _forward(function, X)
+
+
+def _layers(model, x):
+    """The features and outputs of the rows ``x``, one block at a time."""
+    parts = []
+    for start in range(0, len(x), ROW_BLOCK):
+        h = keras.ops.convert_to_tensor(x[start : start + ROW_BLOCK])
+        for layer in model.layers:
+            features, h = h, layer(h, training=False)
+        parts.append((features, h))
+    return tuple(
+        np.concatenate([keras.ops.convert_to_numpy(p[i]) for p in parts])
+        for i in range(2)
+    )
 
 
 def traced_function(model, n_features: int):
@@ -115,14 +132,16 @@ def traced_function(model, n_features: int):
 
 def _forward(function, X):
     """One call of ``function`` on ``X`` padded with zero rows to whole blocks."""
-    import tensorflow as tf
-
     n = len(X)
     padded = -(-n // ROW_BLOCK) * ROW_BLOCK
     if padded != n:
         X = np.concatenate([X, np.zeros((padded - n, X.shape[1]), X.dtype)])
-    features, outputs = function(tf.constant(X))
-    return features.numpy()[:n], outputs.numpy()[:n]
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        X = tf.constant(X)
+    features, outputs = function(X)
+    return np.asarray(features)[:n], np.asarray(outputs)[:n]
 
 
 def _make_predict_fn(model, n_features):

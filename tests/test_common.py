@@ -1,8 +1,12 @@
-"""scikit-learn's own estimator check suite over both estimators."""
+"""scikit-learn's own estimator check suite over both estimators (on every
+backend: make test runs it on JAX too)."""
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skfashion import FashionCNNClassifier, FashionMLPClassifier, ImageScaler
+
+pytestmark = pytest.mark.backends
 
 # Small, seeded settings so that each of the suite's ~100 fits takes well
 # under a second; the network family and every code path are the default's.

@@ -38,18 +38,21 @@ class ModelVersionWarning(UserWarning):
 
 
 def library_versions() -> dict[str, str]:
-    """The versions a model file (and an ONNX graph's metadata) records."""
+    """The versions a model file (and an ONNX graph's metadata) records,
+    with the Keras backend the model was trained on and its version."""
+    import importlib
+
     import sklearn
-    import tensorflow as tf
 
     from .. import __version__
-    from .._compat import keras
+    from .._compat import BACKEND, keras
 
     return {
         "skfashion": __version__,
         "scikit-learn": sklearn.__version__,
         "keras": keras.__version__,
-        "tensorflow": tf.__version__,
+        "keras_backend": BACKEND,
+        BACKEND: importlib.import_module(BACKEND).__version__,
         "numpy": np.__version__,
         "python": platform.python_version(),
     }

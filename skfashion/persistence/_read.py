@@ -131,8 +131,8 @@ def _warn_versions(path: Path, manifest: dict) -> None:
     running = library_versions()
     differ = {
         k: (saved[k], running[k])
-        for k in ("skfashion", "scikit-learn", "keras", "tensorflow", "numpy")
-        if k in saved and saved[k] != running[k]
+        for k in ("skfashion", "scikit-learn", "keras", "tensorflow", "jax", "numpy")
+        if k in saved and k in running and saved[k] != running[k]
     }
     if differ:
         detail = ", ".join(f"{k} {a} (now {b})" for k, (a, b) in differ.items())
@@ -142,6 +142,10 @@ def _warn_versions(path: Path, manifest: dict) -> None:
             ModelVersionWarning,
             stacklevel=3,
         )
+
+
+def _integers(dtype) -> bool:
+    return dtype in _ARRAY_DTYPES and np.dtype(dtype).kind in "iu"
 
 
 class _SafeReader:
@@ -179,6 +183,10 @@ class _SafeReader:
             self.fail(f"array {name!r} is not in its manifest")
         expected = {"shape": list(shape), "dtype": np.dtype(dtype).str}
         found = {"shape": spec.get("shape"), "dtype": spec.get("dtype")}
+        wanted = np.dtype(dtype)
+        if _integers(expected["dtype"]) and _integers(found["dtype"]):
+            # Counters and seed states: int64 on TensorFlow, 32-bit on JAX.
+            expected["dtype"] = dtype = found["dtype"]
         if found != expected or expected["dtype"] not in _ARRAY_DTYPES:
             self.fail(f"{name} holds {found}, but the model needs {expected}")
         info = self.zf.getinfo(name)
@@ -197,6 +205,11 @@ class _SafeReader:
             self.fail(f"{name} is not a plain numeric array ({exc})")
         if array.shape != tuple(shape) or array.dtype != np.dtype(dtype):
             self.fail(f"{name} holds {array.dtype}{array.shape}, not {found}")
+        if array.dtype != wanted:
+            cast = array.astype(wanted)
+            if not np.array_equal(cast.astype(array.dtype), array):
+                self.fail(f"{name} holds integers that {wanted} cannot hold")
+            array = cast
         return array
 
 
