@@ -103,7 +103,8 @@ def read_manifest(path: str | os.PathLike) -> dict:
     Returns
     -------
     manifest : dict
-        Format version, library versions, the steps with their parameters
+        Format version, library versions (with ``"keras_backend"``, the
+        backend the model was trained on), the steps with their parameters
         and fitted attributes, each array's SHA-256, shape and dtype,
         classes and test score.
     """
