@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= output
 
-.PHONY: install data run test test-fast test-lowest lint bench bench-quick tables docs docs-full clean
+.PHONY: install data run test test-torch test-fast test-lowest lint bench bench-quick tables docs docs-full clean
 
 install: $(STAMP)
 
@@ -49,6 +49,15 @@ lint: install
 test: install lint data
 	$(BIN)/python -m pytest -q -n 2 --durations=15
 	KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n 2 -m backends -p no:cacheprovider
+
+# The backend tests and the check suite on PyTorch, and model files between
+# it and TensorFlow. Not part of make test: PyTorch's CPU wheel is 754 MB
+# installed, and a third backend's check suite would take make test past
+# 15 minutes on 2 cores (see docs/decisions: Keras backends).
+test-torch: install data
+	$(BIN)/python -m pip install --quiet -e ".[torch]"
+	KERAS_BACKEND=torch $(BIN)/python -m pytest -q -n 2 -m backends -p no:cacheprovider
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests/test_backends.py -k cross_backends
 
 # The inner loop: everything but the tests marked slow (examples, docs build,
 # fresh processes, real-data accuracy).

@@ -401,7 +401,8 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         pays on CPU too."""
         if self.jit_compile != "auto":
             return self.jit_compile
-        return True if self._xla_pays_on_cpu(n_steps) else "auto"
+        pays = BACKEND == "tensorflow" and self._xla_pays_on_cpu(n_steps)
+        return True if pays else "auto"
 
     def _compile(self, model: keras.Model, n_steps: int = 0) -> keras.Model:
         try:
@@ -422,10 +423,9 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
             loss="categorical_crossentropy",
             metrics=["accuracy"],
             # On TensorFlow the network's own step runs steps_per_execution
-            # batches (_data.fit_inputs); elsewhere Keras' loop does.
-            steps_per_execution=1
-            if BACKEND == "tensorflow"
-            else self.steps_per_execution,
+            # batches (_data.fit_inputs); on JAX Keras' loop does; Keras'
+            # PyTorch trainer runs one batch per call.
+            steps_per_execution=self.steps_per_execution if BACKEND == "jax" else 1,
             jit_compile=self._jit_compile(n_steps),
         )
         return model

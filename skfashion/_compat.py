@@ -87,7 +87,7 @@ def _startup_lines_filtered() -> Iterator[None]:
 
 
 # The Keras backends the estimators run on, and what installs each.
-_BACKENDS = {"tensorflow": "tensorflow", "jax": "jax[cpu]"}
+_BACKENDS = {"tensorflow": "tensorflow", "jax": "jax[cpu]", "torch": "torch"}
 
 
 def _import_keras():
@@ -104,9 +104,9 @@ def _import_keras():
         ) from None
     if keras.backend.backend() not in _BACKENDS:
         raise ImportError(
-            "skfashion's estimators run on Keras' TensorFlow and JAX backends, "
-            f"not {keras.backend.backend()!r}: unset KERAS_BACKEND or set it to "
-            "tensorflow or jax."
+            "skfashion's estimators run on Keras' TensorFlow, JAX and PyTorch "
+            f"backends, not {keras.backend.backend()!r}: unset KERAS_BACKEND or "
+            "set it to tensorflow, jax or torch."
         )
     return keras
 
@@ -116,7 +116,7 @@ with _startup_lines_filtered():
     import scikeras
     from scikeras.wrappers import KerasClassifier
 
-#: The Keras backend this process runs on ("tensorflow" or "jax").
+#: The Keras backend this process runs on ("tensorflow", "jax" or "torch").
 BACKEND: str = keras.backend.backend()
 
 __all__ = [

@@ -102,25 +102,23 @@ def _onnx_predictor(model, n_features):
 
 def _tensorflow_predictor(model, n_features):
     """The network as a traced TensorFlow function, in blocks of ROW_BLOCK
-    (on other backends, Keras' layers one block at a time)."""
+    (on other backends, Keras' layers on one row at a time: their kernels
+    were not probed for a block size that keeps rows apart)."""
     if BACKEND != "tensorflow":
-        return lambda X: _forward(lambda x: _layers(model, x), X)
+        return lambda X: _layers_row_by_row(model, X)
     function = traced_function(model, n_features)
     return lambda X: _forward(function, X)
 
 
-def _layers(model, x):
-    """The features and outputs of the rows ``x``, one block at a time."""
+def _layers_row_by_row(model, X):
+    """The features and outputs of the rows ``X``, each row alone."""
     parts = []
-    for start in range(0, len(x), ROW_BLOCK):
-        h = keras.ops.convert_to_tensor(x[start : start + ROW_BLOCK])
+    for i in range(len(X)):
+        h = keras.ops.convert_to_tensor(X[i : i + 1])
         for layer in model.layers:
             features, h = h, layer(h, training=False)
-        parts.append((features, h))
-    return tuple(
-        np.concatenate([keras.ops.convert_to_numpy(p[i]) for p in parts])
-        for i in range(2)
-    )
+        parts.append([keras.ops.convert_to_numpy(t) for t in (features, h)])
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
 
 
 def traced_function(model, n_features: int):

@@ -2,11 +2,12 @@
 
 ``make test`` runs this module twice: on TensorFlow with the whole suite, and
 on JAX (``KERAS_BACKEND=jax``, the tests marked ``backends``, with the check
-suite). The round trip of model files runs JAX in a fresh process (Keras
-picks its backend once per process), from TensorFlow only: it goes both
-ways in one test.
+suite); ``make test-torch`` adds PyTorch. The round trip of model files runs
+each other installed backend in a fresh process (Keras picks its backend once
+per process), from TensorFlow only: it goes both ways in one test.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -29,7 +30,9 @@ from skfashion import (
 )
 
 BACKEND = keras.backend.backend()
-OTHER = "jax" if BACKEND == "tensorflow" else "tensorflow"
+# The backends installed beside TensorFlow (make test installs JAX; make
+# test-torch adds PyTorch).
+OTHERS = [b for b in ("jax", "torch") if b != BACKEND and importlib.util.find_spec(b)]
 
 
 @pytest.mark.backends
@@ -77,8 +80,9 @@ def test_every_training_feature_runs(cls, params, scaled, tmp_path):
     assert warm.fit(X[:400], y[:400]).n_iter_ == 1
 
 
+@pytest.mark.parametrize("other", OTHERS)
 @pytest.mark.parametrize(("cls", "params"), FAMILY)
-def test_model_files_cross_backends(cls, params, scaled, tmp_path):
+def test_model_files_cross_backends(other, cls, params, scaled, tmp_path):
     # Trained here, read on the other backend: the same weights bit for bit
     # (compare_models on the file it writes back) and the same probabilities
     # (both predict through onnxruntime); it trains on there too.
@@ -102,7 +106,7 @@ def test_model_files_cross_backends(cls, params, scaled, tmp_path):
         save_model(clf, {str(tmp_path / "trained.skf")!r})
         """
     )
-    env = {**os.environ, "KERAS_BACKEND": OTHER}
+    env = {**os.environ, "KERAS_BACKEND": other}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env
     )
@@ -112,7 +116,7 @@ def test_model_files_cross_backends(cls, params, scaled, tmp_path):
     )
     assert compare_models(clf, load_model(tmp_path / "copy.skf")).identical
     trained = load_model(tmp_path / "trained.skf")
-    assert read_manifest(tmp_path / "trained.skf")["versions"]["keras_backend"] == OTHER
+    assert read_manifest(tmp_path / "trained.skf")["versions"]["keras_backend"] == other
     assert len(trained.history_["loss"]) == len(clf.history_["loss"]) + 1
     assert not np.array_equal(
         trained.predict_proba(X_test[:200]), clf.predict_proba(X_test[:200])

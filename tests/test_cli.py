@@ -613,17 +613,18 @@ def test_an_unusable_keras_backend_is_one_line(trained):
 
 
 def test_a_backend_the_estimators_do_not_run_on_is_refused():
-    # Keras on a backend they do not run on (faked: PyTorch is not installed).
+    # Keras on a backend they do not run on (faked: OpenVINO is not installed).
     code = (
         "import keras\n"
-        "keras.backend.backend = lambda: 'torch'\n"
+        "keras.backend.backend = lambda: 'openvino'\n"
         "import skfashion.classifier\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 1
     assert out.stderr.strip().splitlines()[-1] == (
-        "ImportError: skfashion's estimators run on Keras' TensorFlow and JAX "
-        "backends, not 'torch': unset KERAS_BACKEND or set it to tensorflow or jax."
+        "ImportError: skfashion's estimators run on Keras' TensorFlow, JAX and "
+        "PyTorch backends, not 'openvino': unset KERAS_BACKEND or set it to "
+        "tensorflow, jax or torch."
     )
 
 
