@@ -504,7 +504,9 @@ def bench_backends(quick: bool) -> dict:
     every backend, so it is measured once, in the predict section."""
     import importlib.util
 
-    backends = [b for b in ("tensorflow", "jax") if importlib.util.find_spec(b)]
+    backends = [
+        b for b in ("tensorflow", "jax", "torch") if importlib.util.find_spec(b)
+    ]
     n, epochs = (3000, 2) if quick else (12000, 3)
     result = {}
     for seed in [0] if quick else SEEDS[:2]:
