@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sys
@@ -139,6 +140,26 @@ if parse_version(sklearn.__version__) < parse_version("1.7"):  # pragma: no cove
     )
 
 
+@functools.cache
+def on_accelerator() -> bool:
+    """Whether Keras' backend computes on a GPU (or another accelerator).
+
+    On TensorFlow, whether its build can (CUDA): asking for devices would
+    start its runtime before :func:`limit_tf_threads` could size it.
+    """
+    if BACKEND == "jax":
+        import jax
+
+        return jax.default_backend() != "cpu"
+    if BACKEND == "torch":
+        import torch
+
+        return torch.cuda.is_available() or torch.backends.mps.is_available()
+    import tensorflow as tf
+
+    return tf.test.is_built_with_cuda()
+
+
 def omp_num_threads() -> int | None:
     """``OMP_NUM_THREADS`` as a positive int, or None (unset or invalid)."""
     try:
@@ -218,16 +239,16 @@ class ScikitLearnKerasClassifier(KerasClassifier):
     __repr__ = BaseEstimator.__repr__
 
     def __sklearn_tags__(self):
-        # Static: this runs inside is_classifier, i.e. inside every
-        # cross_val_score, so it imports nothing and asks no device.
+        # This runs inside is_classifier, i.e. inside every cross_val_score:
+        # it imports nothing new and asks for the device once per process.
         tags = BaseEstimator.__sklearn_tags__(self)
         tags.estimator_type = "classifier"
         tags.classifier_tags = ClassifierTags()
         tags.target_tags.required = True
         # With an integer random_state every random op is seeded and the CPU
-        # kernels are deterministic (tested); skfashion installs TensorFlow's
-        # CPU build. GPU kernels may not be deterministic.
-        tags.non_deterministic = False
+        # kernels of every backend are deterministic (tested); GPU kernels
+        # (cuDNN's, XLA's) may not be.
+        tags.non_deterministic = on_accelerator()
         return tags
 
     def __sklearn_is_fitted__(self) -> bool:

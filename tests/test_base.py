@@ -552,4 +552,12 @@ def test_tags_are_static(monkeypatch):
     monkeypatch.setattr(tf.config, "list_physical_devices", refuse)
     for cls in (FashionMLPClassifier, FashionCNNClassifier):
         assert is_classifier(cls())
-        assert cls().__sklearn_tags__().non_deterministic is False
+        assert cls().__sklearn_tags__().non_deterministic is False  # CPU build
+
+
+def test_tags_say_non_deterministic_on_an_accelerator(monkeypatch):
+    import skfashion._compat
+
+    monkeypatch.setattr(skfashion._compat, "on_accelerator", lambda: True)
+    for cls in (FashionMLPClassifier, FashionCNNClassifier):
+        assert cls().__sklearn_tags__().non_deterministic is True
