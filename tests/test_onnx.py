@@ -125,6 +125,21 @@ def test_bare_classifier_with_string_labels(cls, small_train, tmp_path):
     np.testing.assert_allclose(proba, clf.predict_proba(X[:50]), atol=1e-5)
 
 
+def test_without_the_score(fitted, small_test, tmp_path):
+    # The faster graph: labels and probabilities, the same bit for bit.
+    X_test, _ = small_test
+    session = _session(export_onnx(fitted, tmp_path / "m.onnx", score=False))
+    assert [o.name for o in session.get_outputs()] == ["label", "probabilities"]
+    assert "offset" not in session.get_modelmeta().custom_metadata_map
+    label, proba = session.run(None, {"X": X_test.astype(np.float32)})
+    np.testing.assert_array_equal(proba, fitted.predict_proba(X_test))
+    np.testing.assert_array_equal(label, fitted.predict(X_test))
+    out = tmp_path / "cli.onnx"
+    model = save_model(fitted, tmp_path / "m.skf")
+    assert main(["export", str(model), str(out), "--no-score", "--quiet"]) == 0
+    assert [o.name for o in _session(out).get_outputs()] == ["label", "probabilities"]
+
+
 def test_what_cannot_be_exported(tmp_path, small_train):
     X, y = small_train
     with pytest.raises(NotFittedError):
@@ -136,6 +151,8 @@ def test_what_cannot_be_exported(tmp_path, small_train):
         export_onnx(foreign, tmp_path / "x.onnx")
     with pytest.raises(ValueError, match="input_dtype must be 'float32' or 'uint8'"):
         export_onnx(foreign, tmp_path / "x.onnx", input_dtype="float64")
+    with pytest.raises(ValueError, match="score must be True or False, got 'no'"):
+        export_onnx(foreign, tmp_path / "x.onnx", score="no")
     clf = FashionMLPClassifier(activation="gelu", hidden_layer_sizes=(4,), epochs=1)
     clf.fit(X[:50] / 255.0, y[:50])
     with pytest.raises(ValueError, match="cannot convert the activation 'gelu'"):

@@ -20,6 +20,11 @@ def configure(p: argparse.ArgumentParser) -> None:
         default="float32",
         help="type of the graph's pixel input",
     )
+    p.add_argument(
+        "--no-score",
+        action="store_true",
+        help="leave out the score output (score_samples): a faster graph",
+    )
     _common.add_allow_pickle(p)
     _common.add_force(p)
 
@@ -30,11 +35,13 @@ def run(args) -> None:
     _common.check_free(args, Path(args.output))
     model = _common.load(args)
     try:
-        path = export_onnx(model, args.output, input_dtype=args.input_dtype)
+        path = export_onnx(
+            model, args.output, input_dtype=args.input_dtype, score=not args.no_score
+        )
     except ImportError as exc:
         raise _common.CLIError(str(exc)) from None
     final = model[-1] if hasattr(model, "steps") else model
-    scored = hasattr(final, "score_statistics_")
+    scored = hasattr(final, "score_statistics_") and not args.no_score
     outputs = "label, probabilities and score" if scored else "label and probabilities"
     _common.say(
         args,
