@@ -9,7 +9,8 @@ about 0.03 ms for one MLP image (see docs/decisions: predict latency). A
 network with a layer or an activation outside the graph's set runs in a
 traced TensorFlow function instead, in blocks of exactly ``ROW_BLOCK`` rows,
 a size at which TensorFlow's kernels give every position the same numbers
-(see docs/decisions: bit-for-bit predict).
+(see docs/decisions: bit-for-bit predict); on the other backends, through
+Keras' layers one row at a time.
 """
 
 from __future__ import annotations
