@@ -3,9 +3,9 @@
 One adapter per backend behind :func:`fit_inputs`. On TensorFlow, rows are
 never copied: the training arrays stay whole, and the pipeline passes row
 indices that are gathered inside the training step (see
-``networks._FashionNetwork``) or, for validation, per batch. On JAX, a
-``keras.utils.PyDataset`` gathers each batch's rows in NumPy for Keras' own
-step. Either way each epoch's order is a permutation keyed by (seed,
+``networks._FashionNetwork``) or, for validation, per batch. On JAX and
+PyTorch, a ``keras.utils.PyDataset`` gathers each batch's rows in NumPy for
+Keras' own step. Either way each epoch's order is a permutation keyed by (seed,
 epoch number) alone.
 """
 

@@ -51,8 +51,8 @@ class _FashionNetwork(keras.Sequential):
     step). Keras' documented way to
     change what ``fit`` does is overriding ``train_step``; on data of rows
     (the network's own ``fit(X, Y)``, or without ``loop_over_batches``) it
-    is Keras' own step. The loop is TensorFlow's: on JAX the estimators
-    feed batches of rows (``_data.fit_inputs``).
+    is Keras' own step. The loop is TensorFlow's: on JAX and PyTorch the
+    estimators feed batches of rows (``_data.fit_inputs``).
     """
 
     _rows_per_batch: int | None = None
@@ -78,8 +78,8 @@ class _FashionNetwork(keras.Sequential):
 
     def train_step(self, *args):
         # JAX's step also takes the state: Keras' own step there (the
-        # estimators never loop over batches on JAX). Rows, not (rows, order):
-        # the caller's own fit (model_.fit(X, Y)).
+        # estimators loop over batches on TensorFlow only). Rows, not (rows,
+        # order): the caller's own fit (model_.fit(X, Y)).
         data = args[-1]
         if self._rows_per_batch is None or not isinstance(data[0], tuple):
             return super().train_step(*args)

@@ -39,7 +39,7 @@ class ModelVersionWarning(UserWarning):
 
 def library_versions() -> dict[str, str]:
     """The versions a model file (and an ONNX graph's metadata) records,
-    with the Keras backend the model was trained on and its version."""
+    with the Keras backend of the process that writes it and its version."""
     import importlib
 
     import sklearn

@@ -104,7 +104,7 @@ def read_manifest(path: str | os.PathLike) -> dict:
     -------
     manifest : dict
         Format version, library versions (with ``"keras_backend"``, the
-        backend the model was trained on), the steps with their parameters
+        backend that saved the model), the steps with their parameters
         and fitted attributes, each array's SHA-256, shape and dtype,
         classes and test score.
     """
