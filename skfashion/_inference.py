@@ -47,14 +47,16 @@ def rows_per_call(model) -> int:
 
 
 def predictor(model, n_features: int):
-    """``model``'s forward pass, a function of float32 rows (cached)."""
-    function = _PREDICTORS.get(model)
-    if function is None:
+    """``model``'s forward pass, a function of float32 rows, and its rows per
+    call (cached: both are on the path of every predict)."""
+    entry = _PREDICTORS.get(model)
+    if entry is None:
         function = _onnx_predictor(model, n_features) or _tensorflow_predictor(
             model, n_features
         )
-        _PREDICTORS[model] = function
-    return function
+        entry = (function, rows_per_call(model))
+        _PREDICTORS[model] = entry
+    return entry
 
 
 @contextlib.contextmanager
@@ -74,8 +76,7 @@ def predict_rows(model, X: np.ndarray) -> np.ndarray:
 
 def forward_rows(model, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The last hidden layer's features and the outputs for the rows ``X``."""
-    function = predictor(model, X.shape[1])
-    rows = rows_per_call(model)
+    function, rows = predictor(model, X.shape[1])
     parts = [function(X[i : i + rows]) for i in range(0, len(X), rows)]
     if len(parts) == 1:
         return parts[0]
@@ -84,13 +85,13 @@ def forward_rows(model, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _onnx_predictor(model, n_features):
     """The network as an onnxruntime session, or None where it has no graph."""
+    from ._onnx_graph import NoGraph, network_model
+
     try:
         import onnxruntime
 
-        from ._onnx_graph import network_model
-
         graph = network_model(model, n_features).SerializeToString()
-    except (ImportError, ValueError):
+    except (ImportError, NoGraph):  # onnx or onnxruntime missing; no graph
         return None
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3  # errors only: no start-up lines

@@ -17,6 +17,10 @@ _ACTIVATIONS = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "linear": 
 _IDENTITY_LAYERS = {"InputLayer", "Dropout", "RandomTranslation", "RandomFlip"}
 
 
+class NoGraph(ValueError):
+    """A layer or an activation of the network has no ONNX conversion."""
+
+
 def import_onnx():
     try:
         import onnx
@@ -45,6 +49,16 @@ class Graph:
         self.initializers.append(self.numpy_helper.from_array(np.asarray(array), name))
         return name
 
+    def model(self, name: str, inputs: list, outputs: list):
+        """The ONNX model of these nodes, with the given value infos."""
+        helper = self.helper
+        return helper.make_model(
+            helper.make_graph(self.nodes, name, inputs, outputs, self.initializers),
+            opset_imports=[helper.make_opsetid("", OPSET)],
+            producer_name="skfashion",
+            ir_version=IR_VERSION,
+        )
+
     def op(self, op_type: str, inputs: list[str], output: str | None = None, **attrs):
         output = output or self.name(op_type.lower())
         self.nodes.append(self.helper.make_node(op_type, inputs, [output], **attrs))
@@ -56,7 +70,7 @@ def _activation(graph: Graph, layer, x: str) -> str:
     if name == "softmax":
         return graph.op("Softmax", [x], axis=1)
     if name not in _ACTIVATIONS:
-        raise ValueError(
+        raise NoGraph(
             f"export_onnx cannot convert the activation {name!r} of layer "
             f"{layer.name!r}; exportable: {sorted(_ACTIVATIONS)} and softmax."
         )
@@ -133,7 +147,7 @@ def _layer(graph: Graph, layer, x: str, layout: str) -> tuple[str, str]:
         if layout == "NCHW":  # Keras flattens channels-last
             x = graph.op("Transpose", [x], perm=[0, 2, 3, 1])
         return graph.op("Flatten", [x], axis=1), "flat"
-    raise ValueError(
+    raise NoGraph(
         f"export_onnx cannot convert layer {layer.name!r} ({kind}); skfashion's "
         "networks use Dense, Conv2D, MaxPooling2D, BatchNormalization, ReLU, "
         "Reshape, Flatten, Dropout and augmentation layers."
@@ -156,26 +170,19 @@ def add_network(graph: Graph, model, x: str) -> tuple[str, str]:
 
 def network_model(model, n_features: int):
     """``model`` alone as an ONNX model: ``X`` (n, n_features) float32 in,
-    ``features`` and ``outputs`` out. Raises ValueError for a layer or an
-    activation outside the convertible set."""
+    ``features`` and ``outputs`` out. Raises :class:`NoGraph` for a layer or
+    an activation outside the convertible set."""
     onnx = import_onnx()
     helper, float32 = onnx.helper, onnx.TensorProto.FLOAT
     graph = Graph(onnx)
     features, outputs = add_network(graph, model, "X")
     graph.op("Identity", [features], output="features")
     graph.op("Identity", [outputs], output="outputs")
-    return helper.make_model(
-        helper.make_graph(
-            graph.nodes,
-            "network",
-            [helper.make_tensor_value_info("X", float32, [None, n_features])],
-            [
-                helper.make_tensor_value_info(name, float32, [None, None])
-                for name in ("features", "outputs")
-            ],
-            graph.initializers,
-        ),
-        opset_imports=[helper.make_opsetid("", OPSET)],
-        producer_name="skfashion",
-        ir_version=IR_VERSION,
+    return graph.model(
+        "network",
+        [helper.make_tensor_value_info("X", float32, [None, n_features])],
+        [
+            helper.make_tensor_value_info(name, float32, [None, None])
+            for name in ("features", "outputs")
+        ],
     )

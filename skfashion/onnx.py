@@ -23,7 +23,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ._atomic import atomic_path
-from ._onnx_graph import IR_VERSION, OPSET, Graph, add_network, import_onnx
+from ._onnx_graph import Graph, add_network, import_onnx
 
 __all__ = ["export_onnx"]
 
@@ -148,23 +148,16 @@ def export_onnx(
     else:
         label_type, classes_const = onnx.TensorProto.FLOAT, classes.astype(np.float32)
     graph.op("Gather", [graph.const("classes", classes_const), index], output="label")
-    model = helper.make_model(
-        helper.make_graph(
-            graph.nodes,
-            "skfashion",
-            [helper.make_tensor_value_info("X", elem, [None, n_features])],
-            [
-                helper.make_tensor_value_info("label", label_type, [None]),
-                helper.make_tensor_value_info(
-                    "probabilities", onnx.TensorProto.FLOAT, [None, len(classes)]
-                ),
-                *outputs,
-            ],
-            graph.initializers,
-        ),
-        opset_imports=[helper.make_opsetid("", OPSET)],
-        producer_name="skfashion",
-        ir_version=IR_VERSION,
+    model = graph.model(
+        "skfashion",
+        [helper.make_tensor_value_info("X", elem, [None, n_features])],
+        [
+            helper.make_tensor_value_info("label", label_type, [None]),
+            helper.make_tensor_value_info(
+                "probabilities", onnx.TensorProto.FLOAT, [None, len(classes)]
+            ),
+            *outputs,
+        ],
     )
     helper.set_model_props(model, _metadata(clf, classes, onnx, score))
     onnx.checker.check_model(model)

@@ -73,7 +73,7 @@ def test_network_without_a_graph_predicts_through_tensorflow(scaled):
     X, y, X_test, _ = scaled
     clf = FashionMLPClassifier(activation="gelu", hidden_layer_sizes=(16,), epochs=1)
     clf.fit(X[:300], y[:300])
-    assert predictor(clf.model_, X.shape[1]).__qualname__.startswith(
+    assert predictor(clf.model_, X.shape[1])[0].__qualname__.startswith(
         "_tensorflow_predictor"
     )
     proba = clf.predict_proba(X_test[:50])
