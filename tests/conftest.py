@@ -1,6 +1,7 @@
 """Shared fixtures: real Fashion-MNIST subsamples and a private data home."""
 
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -18,6 +19,25 @@ def _private_data_home(tmp_path_factory):
         os.environ.pop("SKFASHION_DATA", None)
     else:
         os.environ["SKFASHION_DATA"] = old
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jax_compilation_cache(tmp_path_factory):
+    """One XLA compilation cache for the run's JAX processes (both workers
+    and the processes they start): the check suite fits the same small
+    networks on the same shapes again and again, and a repeated fit then
+    skips its compilations (a small CNN's fit 2.1 s -> 0.3 s on JAX)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers
+    path = str(root / "jax-cache")
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = path
+    os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
+    if "jax" in sys.modules:  # imported with Keras' JAX backend: set it live
+        import jax
+
+        jax.config.update("jax_compilation_cache_dir", path)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
 
 
 @pytest.fixture(scope="session")
