@@ -139,12 +139,12 @@ def training_dataset(
     ``short_batch_alone`` (XLA compiles the step once per element shape,
     and a batch's shape must be constant there), or ends the last element
     otherwise: every element has one shape, and the step is traced once
-    per fit, not twice (a tenth of a second to a second per fit). Each epoch's order is a
-    stateless permutation of ``indices`` keyed by (seed, epoch number),
-    which the callback sets as each epoch begins: it depends on no global
-    seed (TensorFlow's ``Dataset.shuffle`` mixes its op seed with
-    ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets the same
-    order as ``fit``'s. The data is never copied.
+    per fit, not twice (see docs/decisions: one trace per fit). Each
+    epoch's order is a stateless permutation of ``indices`` keyed by (seed,
+    epoch number), which the callback sets as each epoch begins: it depends
+    on no global seed (TensorFlow's ``Dataset.shuffle`` mixes its op seed
+    with ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets the
+    same order as ``fit``'s. The data is never copied.
     """
     import tensorflow as tf
 
