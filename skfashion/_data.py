@@ -45,7 +45,6 @@ def fit_inputs(
         shuffle=shuffle,
         seed=seed,
         batches_per_element=steps,
-        short_batch_alone=bool(model.jit_compile),
     )
     validation = None
     if val_idx is not None:
@@ -119,49 +118,36 @@ def _without_autotune(dataset):
 
 
 def training_dataset(
-    tensors,
-    indices,
-    batch_size,
-    *,
-    shuffle,
-    seed,
-    batches_per_element=None,
-    short_batch_alone=True,
+    tensors, indices, batch_size, *, shuffle, seed, batches_per_element=None
 ):
     """The training data of one epoch, and the callback that orders it.
 
     With ``batches_per_element`` None, each element is one batch of the rows
-    of ``tensors`` (Keras' own training step), a last batch of fewer rows
-    last. Otherwise each element is :meth:`_FashionNetwork.element`: the
-    tensors themselves and the indices of ``batches_per_element``
-    consecutive batches (fewer in the epoch's last element, padded with -1
-    to the same length). A last batch of fewer rows then comes alone with
-    ``short_batch_alone`` (XLA compiles the step once per element shape,
-    and a batch's shape must be constant there), or ends the last element
-    otherwise: every element has one shape, and the step is traced once
-    per fit, not twice (see docs/decisions: one trace per fit). Each
-    epoch's order is a stateless permutation of ``indices`` keyed by (seed,
-    epoch number), which the callback sets as each epoch begins: it depends
-    on no global seed (TensorFlow's ``Dataset.shuffle`` mixes its op seed
-    with ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets the
-    same order as ``fit``'s. The data is never copied.
+    of ``tensors`` (Keras' own training step); otherwise each element is
+    :meth:`_FashionNetwork.element`: the tensors themselves and the indices
+    of ``batches_per_element`` consecutive batches (fewer in the epoch's
+    last whole-batch element, padded with -1 to the same length). Either
+    way a last batch of fewer rows comes alone. Each epoch's order is a
+    stateless permutation of ``indices`` keyed by (seed, epoch number),
+    which the callback sets as each epoch begins: it depends on no global
+    seed (TensorFlow's ``Dataset.shuffle`` mixes its op seed with
+    ``tf.random.set_seed``'s), and ``partial_fit``'s epoch k gets the same
+    order as ``fit``'s. The data is never copied.
     """
     import tensorflow as tf
 
     n_whole = len(indices) // batch_size * batch_size
     rows_per_element = batch_size * (batches_per_element or 1)
 
-    n_padded = n_whole if short_batch_alone else len(indices)
-    alone = short_batch_alone and n_whole < len(indices)
-
     def elements(order):
         if batches_per_element is None:
             return batches(tensors, order, batch_size)
-        # The last element is padded with -1 (no row) to the others' length.
-        padding = -n_padded % rows_per_element
-        padded = tf.pad(order[:n_padded], [[0, padding]], constant_values=-1)
-        ds = tf.data.Dataset.from_tensor_slices(padded).batch(rows_per_element)
-        if alone:
+        # The last whole-batch element is padded with -1 (no row) to the
+        # others' length: XLA compiles the step once per element shape.
+        padding = -n_whole % rows_per_element
+        whole = tf.pad(order[:n_whole], [[0, padding]], constant_values=-1)
+        ds = tf.data.Dataset.from_tensor_slices(whole).batch(rows_per_element)
+        if n_whole < len(indices):
             ds = ds.concatenate(tf.data.Dataset.from_tensors(order[n_whole:]))
         return ds.map(lambda idx: _FashionNetwork.element(tensors, idx))
 
@@ -177,10 +163,7 @@ def training_dataset(
         )
         return tf.gather(order, shuffled)
 
-    if batches_per_element is None:
-        n_elements = -(-len(indices) // batch_size)
-    else:
-        n_elements = -(-n_padded // rows_per_element) + alone
+    n_elements = -(-n_whole // rows_per_element) + (n_whole < len(indices))
     ds = tf.data.Dataset.range(1).map(permute).flat_map(elements)
     ds = ds.apply(tf.data.experimental.assert_cardinality(n_elements))
     return _without_autotune(ds.prefetch(2)), [EpochOrder(epoch.assign)]

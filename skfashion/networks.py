@@ -43,9 +43,9 @@ class _FashionNetwork(keras.Sequential):
     :meth:`loop_over_batches`, each element of the training data is
     ``((X, order), Y)`` or ``((X, order), Y, sample_weight)``: the whole
     training arrays (passed by reference, never copied) and the row indices
-    of consecutive batches of ``rows_per_batch`` rows (the epoch's last
-    batch may be shorter; then -1s, no row, to pad an element to the
-    others' length), and the step gathers and runs those batches in a loop inside the
+    of consecutive batches of ``rows_per_batch`` rows (then -1s, no row, to
+    pad an element to the others' length; or the indices of one shorter
+    batch), and the step gathers and runs those batches in a loop inside the
     compiled graph: the same batches in the same order, the same updates,
     one call per element (see docs/decisions: the training loop inside the
     step). Keras' documented way to
@@ -61,8 +61,9 @@ class _FashionNetwork(keras.Sequential):
         """Train on elements of row indices in batches of ``rows_per_batch``.
 
         ``x`` and ``y`` are one row of inputs and targets: Keras builds the
-        loss and metrics from the first element of the data, which here
-        holds indices, so they are built from this row first.
+        loss, the metrics and the optimizer from the first element of the
+        data, which here holds indices, so they are built from this row
+        first.
         """
         if rows_per_batch != self._rows_per_batch:
             self._rows_per_batch = rows_per_batch
@@ -70,6 +71,8 @@ class _FashionNetwork(keras.Sequential):
         y_pred = self(x)
         self.compute_loss(x=x, y=y, y_pred=y_pred)
         self.compute_metrics(x, y, y_pred)  # Keras resets them each epoch
+        if not self.optimizer.built:  # built inside the step, it was traced twice
+            self.optimizer.build(self.trainable_variables)
 
     @staticmethod
     def element(tensors, order):
@@ -86,23 +89,19 @@ class _FashionNetwork(keras.Sequential):
         import tensorflow as tf
 
         (rows, order), *targets = data
-        # Whole batches, or an element of one batch of fewer rows: constant
-        # under XLA, which compiles the step per element shape. Without XLA
-        # the last batch of an element may be shorter (_data.training_dataset).
+        # Whole batches, or one batch of fewer rows: constant under XLA,
+        # which compiles the step per element shape.
         size = tf.minimum(tf.shape(order)[0], self._rows_per_batch)
         n_rows = tf.reduce_sum(tf.cast(order >= 0, tf.int32))  # -1 pads
 
         def one_batch(i):
-            if self.jit_compile:
-                batch = tf.slice(order, [i * size], [size])
-            else:
-                batch = order[i * size : tf.minimum((i + 1) * size, n_rows)]
+            batch = tf.slice(order, [i * size], [size])
             gathered = [tf.gather(t, batch) for t in (rows, *targets)]
             super(_FashionNetwork, self).train_step(tuple(gathered))
             return (i + 1,)
 
         tf.while_loop(
-            lambda i: i < (n_rows + size - 1) // size,
+            lambda i: i < n_rows // size,
             one_batch,
             (tf.constant(0),),
             parallel_iterations=1,  # each batch's update before the next's

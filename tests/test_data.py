@@ -21,11 +21,10 @@ def test_validation_split_is_stratified_and_reported(scaled):
     assert np.intersect1d(train, val).size == 0
 
 
-@pytest.mark.parametrize("alone", [True, False])
 @pytest.mark.parametrize("per_element", [None, 5])
 @pytest.mark.parametrize("shuffle", [True, False])
 @pytest.mark.parametrize("n", [1003, 64, 20])
-def test_training_batches_cover_every_row_once(n, shuffle, per_element, alone):
+def test_training_batches_cover_every_row_once(n, shuffle, per_element):
     import tensorflow as tf
 
     from skfashion._data import training_dataset
@@ -39,7 +38,6 @@ def test_training_batches_cover_every_row_once(n, shuffle, per_element, alone):
         shuffle=shuffle,
         seed=3,
         batches_per_element=per_element,
-        short_batch_alone=alone,
     )
     elements = list(dataset.as_numpy_iterator())
     if per_element is None:  # rows, gathered
@@ -52,23 +50,15 @@ def test_training_batches_cover_every_row_once(n, shuffle, per_element, alone):
     # tf.data's autotuning idled seconds per epoch (see skfashion._data).
     assert dataset.options().autotune.enabled is False
     # Elements of per_element whole batches, then the rest of the whole
-    # batches, then the short batch alone; or the short batch ends the last
-    # element (every element one shape: the step is traced once).
+    # batches, then the short batch alone.
     whole, short = divmod(n, 32)
     k = per_element or 1
     expected = [32 * k] * (whole // k) + [32 * (whole % k)] * (whole % k > 0)
-    if alone or per_element is None:
-        expected += [short] * (short > 0)
-    elif short and whole % k:
-        expected[-1] += short
-    elif short:
-        expected.append(short)
-    assert [len(b) for b in batches] == expected
+    assert [len(b) for b in batches] == expected + [short] * (short > 0)
     if per_element is not None:
-        # The last element is padded with -1 (after its rows) to the others'
-        # length: one shape, one XLA compilation, for them all.
-        lone = alone and short > 0
-        for o, n_rows in zip(orders[: len(orders) - lone], expected, strict=False):
+        # The rest of the whole batches is padded with -1 (after its rows) to
+        # the others' length: one shape, one XLA compilation, for them all.
+        for o, n_rows in zip(orders, expected, strict=False):
             assert len(o) == 32 * k and (o[n_rows:] == -1).all()
             assert (o[:n_rows] >= 0).all()
     order = np.concatenate(batches).astype(int)
@@ -91,8 +81,7 @@ def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
     Y = np.eye(3, dtype="float32")[rng.integers(0, 3, 203)]
     tensors = (tf.constant(X), tf.constant(Y))
     fitted = []
-    # 12 whole batches: elements of 5, 5 and 2 (padded to 5), then 11 rows
-    # alone under XLA, or in the third element without it.
+    # 12 whole batches: elements of 5, 5 and 2 (padded to 5), then 11 rows.
     for per_element, spe in ((None, 5), (5, 1)):
         net = build_mlp(
             20, 3, hidden_layer_sizes=(8,), activation="relu", dropout=0, l2=0, seed=0
@@ -113,7 +102,6 @@ def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
             shuffle=True,
             seed=1,
             batches_per_element=per_element,
-            short_batch_alone=jit_compile,
         )
         history = net.fit(
             data, epochs=2, callbacks=callbacks, shuffle=False, verbose=0

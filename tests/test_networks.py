@@ -3,12 +3,13 @@ augmentation, and the training step."""
 
 import numpy as np
 import pytest
-from params import CNN_FAST, FAST
+from params import CNN_FAST, FAMILY, FAST
 
 from skfashion import (
     FashionCNNClassifier,
     FashionMLPClassifier,
 )
+from skfashion._compat import BACKEND
 
 
 def test_cnn_blocks_of_several_convolutions_and_same_padding(rng):
@@ -137,3 +138,27 @@ def test_fitted_network_still_fits_rows_with_keras_fit(scaled):
     Y = np.eye(len(clf.classes_), dtype="float32")[np.searchsorted(clf.classes_, y)]
     clf.model_.fit(X, Y, batch_size=50, epochs=1, verbose=0)
     assert int(clf.model_.optimizer.iterations) == before + 200 // 50
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="TensorFlow's traced step")
+@pytest.mark.parametrize(("cls", "params"), FAMILY)
+def test_the_training_step_is_traced_once_per_fit(cls, params, rng, monkeypatch):
+    # An optimizer first built inside the traced step makes TensorFlow trace
+    # it again (see docs/decisions: one trace per fit).
+    from skfashion.networks import _FashionNetwork
+
+    traces = []
+    step = _FashionNetwork.train_step
+
+    def counted(self, *args):
+        traces.append(1)
+        return step(self, *args)
+
+    monkeypatch.setattr(_FashionNetwork, "train_step", counted)
+    X, y = rng.rand(150, 64).astype("float32"), np.arange(150) % 3
+    clf = cls(**{**params, "batch_size": 16}).fit(X, y)
+    assert len(traces) == 1
+    clf.partial_fit(X, y)  # the same step, its optimizer state kept
+    assert len(traces) == 1 and clf.model_.optimizer.iterations.numpy() == (
+        (params["epochs"] + 1) * 10
+    )
