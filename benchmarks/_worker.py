@@ -165,6 +165,8 @@ def _skfashion(X, y, X_test, y_test, args, preset=None, cnn=False):
             epochs=args.epochs, alpha=args.alpha, batch_size=args.batch_size
         )
     clf.set_params(random_state=args.seed, callbacks=[clock])
+    if args.dtype_policy:
+        clf.set_params(dtype_policy=args.dtype_policy)
     start = time.perf_counter()
     clf.fit(X, y)
     fit_s = time.perf_counter() - start
@@ -203,10 +205,10 @@ def main(argv=None) -> dict:
     parser.add_argument(
         "--dtype-policy",
         default=None,
-        help="Keras' global dtype policy, e.g. mixed_bfloat16",
+        help="the estimators' dtype_policy (Keras' global policy for raw Keras)",
     )
     args = parser.parse_args(argv)
-    if args.dtype_policy:
+    if args.dtype_policy and args.mode.startswith("keras"):
         import keras
 
         keras.mixed_precision.set_global_policy(args.dtype_policy)

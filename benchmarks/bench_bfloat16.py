@@ -1,7 +1,7 @@
 """Keras' mixed_bfloat16 policy against float32, side by side, in fresh processes.
 
-Each estimator's defaults under Keras' global dtype policy (set before the
-network is built), interleaved over seeds; results to
+Each estimator's defaults with ``dtype_policy`` float32 and mixed_bfloat16,
+interleaved over seeds; results to
 ``benchmarks/results/bfloat16.json``. Not part of ``make bench``: an
 experiment behind docs/decisions (bfloat16 training).
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,7 +54,18 @@ def main(argv=None) -> None:
             )
     path = HERE / "results" / "bfloat16.json"
     records = json.loads(path.read_text()) if path.exists() else []
-    records.append({"cpu_flags": _cpu_flags(), "mode": mode, "runs": runs})
+    # The settings that make this CPU stand in for one without native
+    # bfloat16 (oneDNN off, as on AVX2-only CPUs; or oneDNN's ISA capped).
+    settings = ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA", "KERAS_BACKEND")
+    environment = {k: os.environ[k] for k in settings if k in os.environ}
+    records.append(
+        {
+            "cpu_flags": _cpu_flags(),
+            "environment": environment,
+            "mode": mode,
+            "runs": runs,
+        }
+    )
     path.write_text(json.dumps(records, indent=1) + "\n")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from numbers import Integral, Real
 from typing import NamedTuple
 
@@ -26,7 +27,14 @@ from sklearn.utils.validation import (
 )
 
 from . import _callbacks, _data, _inference, _novelty
-from ._compat import BACKEND, ScikitLearnKerasClassifier, keras, limit_tf_threads
+from ._compat import (
+    BACKEND,
+    ScikitLearnKerasClassifier,
+    keras,
+    limit_tf_threads,
+    native_bfloat16,
+    on_accelerator,
+)
 from ._labels import OneHotLabels
 from ._validation import validate_rows
 from .preprocessing import _check_not_single
@@ -73,6 +81,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         "shuffle": ["boolean"],
         "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
         "jit_compile": ["boolean", StrOptions({"auto"})],
+        "dtype_policy": [StrOptions({"auto", "float32", "mixed_bfloat16"})],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "callbacks": [list, None],
         "tensorboard_log_dir": [str, os.PathLike, None],
@@ -98,6 +107,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         shuffle,
         steps_per_execution,
         jit_compile,
+        dtype_policy,
         class_weight,
         callbacks,
         tensorboard_log_dir,
@@ -119,6 +129,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         self.shuffle = shuffle
         self.steps_per_execution = steps_per_execution
         self.jit_compile = jit_compile
+        self.dtype_policy = dtype_policy
         self.class_weight = class_weight
         self.callbacks = callbacks
         self.tensorboard_log_dir = tensorboard_log_dir
@@ -277,6 +288,18 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         compiled for ``epochs`` epochs on X."""
         X, y = self._validate_data(X, y, reset=True, need_two_classes=classes is None)
         self._set_classes(y, classes)
+        if self._dtype_policy() == "mixed_bfloat16" and not (
+            native_bfloat16() or on_accelerator()
+        ):
+            warnings.warn(
+                "dtype_policy='mixed_bfloat16': bfloat16 is native only to "
+                "TensorFlow's oneDNN kernels on a CPU with AVX512_BF16 or AMX; "
+                "emulated here, it trains slower than float32 (see the design "
+                "decisions: bfloat16 training). dtype_policy='auto' chooses "
+                "float32 here.",
+                UserWarning,
+                stacklevel=2,
+            )
         n_steps = self._train_steps(len(X), epochs)
         network = self._network(self.n_features_in_, self.n_classes_, seed)
         self.model_ = self._compile(network, n_steps=n_steps)
@@ -389,6 +412,18 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         ``n_samples`` rows runs (the hold-out left out)."""
         n_train = n_samples * (1 - self._validation_fraction())
         return epochs * math.ceil(n_train / self.batch_size)
+
+    # dtype_policy="auto": whether mixed_bfloat16 was measured faster and as
+    # accurate where bfloat16 is native; each estimator says.
+    _BFLOAT16_PAYS = False
+
+    def _dtype_policy(self) -> str:
+        """The Keras dtype policy of a new network: ``dtype_policy``, with
+        "auto" resolved for this machine."""
+        if self.dtype_policy != "auto":
+            return self.dtype_policy
+        native = self._BFLOAT16_PAYS and native_bfloat16()
+        return "mixed_bfloat16" if native else "float32"
 
     def _xla_pays_on_cpu(self, n_steps: int) -> bool:
         """Whether XLA was measured to speed up a fit of ``n_steps`` training

@@ -160,6 +160,41 @@ def on_accelerator() -> bool:
     return tf.test.is_built_with_cuda()
 
 
+# x86 flags of native bfloat16 arithmetic, which TensorFlow's oneDNN uses.
+_BFLOAT16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+
+
+def cpu_flags(cpuinfo: str | None = None) -> frozenset[str]:
+    """The CPU's feature flags, from ``/proc/cpuinfo`` (or the text given);
+    empty where there is none (not Linux, or no ``flags`` line)."""
+    if cpuinfo is None:
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+                cpuinfo = f.read()
+        except OSError:
+            return frozenset()
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "flags":
+            return frozenset(value.split())
+    return frozenset()
+
+
+@functools.cache
+def native_bfloat16() -> bool:
+    """Whether Keras' backend computes bfloat16 natively here: TensorFlow on
+    a CPU with AVX512_BF16 or AMX, its oneDNN kernels on (the default there).
+    Elsewhere on a CPU bfloat16 is emulated (see docs/decisions: bfloat16
+    training)."""
+    onednn_off = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "").lower() in ("0", "false")
+    return (
+        BACKEND == "tensorflow"
+        and not on_accelerator()
+        and not onednn_off
+        and bool(_BFLOAT16_FLAGS & cpu_flags())
+    )
+
+
 def omp_num_threads() -> int | None:
     """``OMP_NUM_THREADS`` as a positive int, or None (unset or invalid)."""
     try:

@@ -17,6 +17,7 @@ SHARED = {
     "shuffle": True,
     "steps_per_execution": 32,
     "jit_compile": "auto",
+    "dtype_policy": "auto",
     "class_weight": None,
     "callbacks": None,
     "tensorboard_log_dir": None,

@@ -119,7 +119,9 @@ def _layers_row_by_row(model, X):
         h = keras.ops.convert_to_tensor(X[i : i + 1])
         for layer in model.layers:
             features, h = h, layer(h, training=False)
-        parts.append([keras.ops.convert_to_numpy(t) for t in (features, h)])
+        parts.append(
+            [keras.ops.convert_to_numpy(t).astype(np.float32) for t in (features, h)]
+        )
     return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
 
 
@@ -161,6 +163,8 @@ def _make_predict_fn(model, n_features):
         # last hidden features come out beside the outputs.
         for layer in model_ref().layers:
             features, x = x, layer(x, training=False)
+        # float32, as the ONNX graph's (bfloat16 under mixed_bfloat16).
+        features = tf.cast(features, tf.float32)
         return tf.reshape(features, [ROW_BLOCK, -1]), x
 
     def blockwise(x):  # rows: a whole number of blocks (see _forward)

@@ -77,6 +77,12 @@ class FashionMLPClassifier(FashionClassifierBase):
         epochs of 6,400 images at batch 32) without dropout, where it pays
         for itself, and otherwise follows Keras' rule (XLA only where a GPU
         is present). Results differ from those without XLA in the last bits.
+    dtype_policy : {"auto", "float32", "mixed_bfloat16"}, default="auto"
+        Keras' dtype policy of the network's layers in training; the
+        softmax layer computes in float32, and ``predict`` runs the float32
+        weights (onnxruntime). "auto" is "float32": bfloat16 made the MLP's
+        fits slower even where the CPU computes it natively (see the design
+        decisions). "mixed_bfloat16" on a CPU without native bfloat16 warns.
     {shared:run}
 
 
@@ -130,6 +136,7 @@ class FashionMLPClassifier(FashionClassifierBase):
         shuffle: bool = _MLP["shuffle"],
         steps_per_execution: int = _MLP["steps_per_execution"],
         jit_compile: bool | str = _MLP["jit_compile"],
+        dtype_policy: str = _MLP["dtype_policy"],
         class_weight=_MLP["class_weight"],
         callbacks=_MLP["callbacks"],
         tensorboard_log_dir=_MLP["tensorboard_log_dir"],
@@ -155,6 +162,7 @@ class FashionMLPClassifier(FashionClassifierBase):
             shuffle=shuffle,
             steps_per_execution=steps_per_execution,
             jit_compile=jit_compile,
+            dtype_policy=dtype_policy,
             class_weight=class_weight,
             callbacks=callbacks,
             tensorboard_log_dir=tensorboard_log_dir,
@@ -176,6 +184,7 @@ class FashionMLPClassifier(FashionClassifierBase):
             activation=self.activation,
             dropout=float(self.dropout),
             l2=self._l2(),
+            dtype_policy=self._dtype_policy(),
             seed=seed,
         )
 
@@ -254,6 +263,16 @@ class FashionCNNClassifier(FashionClassifierBase):
         Compile the training step with XLA (Keras' ``jit_compile``). "auto"
         follows Keras' rule: XLA only where a GPU is present (on the CPU,
         XLA's convolutions are several times slower).
+    dtype_policy : {"auto", "float32", "mixed_bfloat16"}, default="auto"
+        Keras' dtype policy of the network's layers in training:
+        "mixed_bfloat16" computes in bfloat16 with float32 weights; the
+        softmax layer computes in float32, and ``predict`` runs the float32
+        weights (onnxruntime). "auto" chooses "mixed_bfloat16" where the CPU
+        computes bfloat16 natively (TensorFlow with its oneDNN kernels, on a
+        CPU with AVX512_BF16 or AMX), where it was measured faster and as
+        accurate, and "float32" everywhere else (see the design decisions).
+        "mixed_bfloat16" on a CPU without native bfloat16 warns: it is
+        emulated there, and slower.
     {shared:run}
 
 
@@ -275,6 +294,10 @@ class FashionCNNClassifier(FashionClassifierBase):
     >>> clf.predict_proba(X[:2]).shape
     (2, 2)
     """
+
+    # dtype_policy="auto": mixed_bfloat16 where bfloat16 is native (see
+    # docs/decisions: bfloat16 training).
+    _BFLOAT16_PAYS = True
 
     _parameter_constraints: dict = {
         **FashionClassifierBase._parameter_constraints,
@@ -315,6 +338,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         shuffle: bool = _CNN["shuffle"],
         steps_per_execution: int = _CNN["steps_per_execution"],
         jit_compile: bool | str = _CNN["jit_compile"],
+        dtype_policy: str = _CNN["dtype_policy"],
         class_weight=_CNN["class_weight"],
         callbacks=_CNN["callbacks"],
         tensorboard_log_dir=_CNN["tensorboard_log_dir"],
@@ -346,6 +370,7 @@ class FashionCNNClassifier(FashionClassifierBase):
             shuffle=shuffle,
             steps_per_execution=steps_per_execution,
             jit_compile=jit_compile,
+            dtype_policy=dtype_policy,
             class_weight=class_weight,
             callbacks=callbacks,
             tensorboard_log_dir=tensorboard_log_dir,
@@ -370,6 +395,7 @@ class FashionCNNClassifier(FashionClassifierBase):
             augment=self.augment,
             shift_range=float(self.shift_range),
             l2=self._l2(),
+            dtype_policy=self._dtype_policy(),
             seed=seed,
         )
 

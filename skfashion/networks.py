@@ -220,13 +220,14 @@ def infer_image_shape(n_features: int, image_shape=None) -> tuple[int, int]:
     return 1, n_features
 
 
-def _dense(units, activation, l2, seed, name):
+def _dense(units, activation, l2, seed, name, dtype):
     return keras.layers.Dense(
         units,
         activation=activation,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
         kernel_regularizer=keras.regularizers.L2(l2) if l2 else None,
         name=name,
+        dtype=dtype,
     )
 
 
@@ -238,6 +239,7 @@ def build_mlp(
     activation: str,
     dropout: float,
     l2: float,
+    dtype_policy: str,
     seed: int,
 ) -> keras.Model:
     """Dense stack with a softmax head.
@@ -259,6 +261,11 @@ def build_mlp(
         Dropout rate after each hidden layer.
     l2 : float
         Keras L2 factor on every kernel (weights, not biases).
+    dtype_policy : str
+        Keras' dtype policy of every layer but the softmax head, which
+        computes in float32 (Keras' advice for mixed precision), e.g.
+        "float32" or "mixed_bfloat16" (bfloat16 arithmetic, float32
+        weights).
     seed : int
         Seeds every initialiser and dropout layer.
 
@@ -271,12 +278,16 @@ def build_mlp(
     activation = _activation(activation)
     layers = [keras.Input(shape=(n_features,), name="pixels")]
     for i, units in enumerate(check_layer_sizes(hidden_layer_sizes)):
-        layers.append(_dense(units, activation, l2, next_seed(), f"hidden_{i}"))
+        layers.append(
+            _dense(units, activation, l2, next_seed(), f"hidden_{i}", dtype_policy)
+        )
         if dropout > 0:
             layers.append(
-                keras.layers.Dropout(dropout, seed=next_seed(), name=f"dropout_{i}")
+                keras.layers.Dropout(
+                    dropout, seed=next_seed(), name=f"dropout_{i}", dtype=dtype_policy
+                )
             )
-    layers.append(_dense(n_classes, "softmax", l2, next_seed(), "output"))
+    layers.append(_dense(n_classes, "softmax", l2, next_seed(), "output", "float32"))
     return _FashionNetwork(layers, name="fashion_mlp")
 
 
@@ -294,6 +305,7 @@ def build_cnn(
     augment: bool,
     shift_range: float,
     l2: float,
+    dtype_policy: str,
     seed: int,
 ) -> keras.Model:
     """Convolutional blocks, then a dense head with softmax.
@@ -344,6 +356,11 @@ def build_cnn(
         the width (``RandomTranslation``'s factors); 0 flips only.
     l2 : float
         Keras L2 factor on every kernel.
+    dtype_policy : str
+        Keras' dtype policy of every layer but the softmax head, which
+        computes in float32 (Keras' advice for mixed precision), e.g.
+        "float32" or "mixed_bfloat16" (bfloat16 arithmetic, float32
+        weights).
     seed : int
         Seeds every initialiser, dropout and augmentation layer.
 
@@ -356,7 +373,7 @@ def build_cnn(
     height, width = infer_image_shape(n_features, image_shape)
     layers = [
         keras.Input(shape=(n_features,), name="pixels"),
-        keras.layers.Reshape((height, width, 1), name="image"),
+        keras.layers.Reshape((height, width, 1), name="image", dtype=dtype_policy),
     ]
     if augment:
         shift_seed, flip_seed = next_seed(), next_seed()
@@ -368,10 +385,13 @@ def build_cnn(
                     fill_mode="constant",
                     seed=shift_seed,
                     name="shift",
+                    dtype=dtype_policy,
                 )
             )
         layers.append(
-            keras.layers.RandomFlip("horizontal", seed=flip_seed, name="flip")
+            keras.layers.RandomFlip(
+                "horizontal", seed=flip_seed, name="flip", dtype=dtype_policy
+            )
         )
     regularizer = keras.regularizers.L2(l2) if l2 else None
 
@@ -382,10 +402,10 @@ def build_cnn(
             # hundred steps.
             layers.append(
                 keras.layers.BatchNormalization(
-                    momentum=0.9, name=f"batch_norm_{suffix}"
+                    momentum=0.9, name=f"batch_norm_{suffix}", dtype=dtype_policy
                 )
             )
-        layers.append(keras.layers.ReLU(name=f"relu_{suffix}"))
+        layers.append(keras.layers.ReLU(name=f"relu_{suffix}", dtype=dtype_policy))
 
     paddings = check_padding(padding)
     for i, block in enumerate(check_filters(filters)):
@@ -406,6 +426,7 @@ def build_cnn(
                     ),
                     kernel_regularizer=regularizer,
                     name=f"conv_{suffix}",
+                    dtype=dtype_policy,
                 )
             )
             if valid:
@@ -414,21 +435,30 @@ def build_cnn(
                 normalize_and_activate(suffix)
         pool = (2 if height > 1 else 1, 2 if width > 1 else 1)
         if pool != (1, 1):
-            layers.append(keras.layers.MaxPooling2D(pool, name=f"pool_{i}"))
+            layers.append(
+                keras.layers.MaxPooling2D(pool, name=f"pool_{i}", dtype=dtype_policy)
+            )
             height, width = height // pool[0], width // pool[1]
         normalize_and_activate(suffix)
         if dropout > 0:
             layers.append(
-                keras.layers.Dropout(dropout, seed=next_seed(), name=f"dropout_{i}")
+                keras.layers.Dropout(
+                    dropout, seed=next_seed(), name=f"dropout_{i}", dtype=dtype_policy
+                )
             )
-    layers.append(keras.layers.Flatten(name="flatten"))
+    layers.append(keras.layers.Flatten(name="flatten", dtype=dtype_policy))
     for i, units in enumerate(check_layer_sizes(hidden_layer_sizes)):
-        layers.append(_dense(units, "relu", l2, next_seed(), f"hidden_{i}"))
+        layers.append(
+            _dense(units, "relu", l2, next_seed(), f"hidden_{i}", dtype_policy)
+        )
         if dropout > 0:
             layers.append(
                 keras.layers.Dropout(
-                    dropout, seed=next_seed(), name=f"dense_dropout_{i}"
+                    dropout,
+                    seed=next_seed(),
+                    name=f"dense_dropout_{i}",
+                    dtype=dtype_policy,
                 )
             )
-    layers.append(_dense(n_classes, "softmax", l2, next_seed(), "output"))
+    layers.append(_dense(n_classes, "softmax", l2, next_seed(), "output", "float32"))
     return _FashionNetwork(layers, name="fashion_cnn")

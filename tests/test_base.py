@@ -334,6 +334,7 @@ def test_column_y_warns_like_scikit_learn():
         ({"activation": "nope"}, "activation='nope' is not a Keras activation"),
         ({"optimizer": "nope"}, "optimizer='nope' is not a Keras optimizer"),
         ({"jit_compile": "yes"}, "'jit_compile' parameter"),
+        ({"dtype_policy": "float16"}, "'dtype_policy' parameter"),
     ],
 )
 def test_bad_parameters_fail_in_fit_not_init(params, match):

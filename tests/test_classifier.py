@@ -116,7 +116,9 @@ def test_cnn_default_network(scaled):
 
 def test_cnn_augmentation_trains_only(scaled):
     X, y, X_test, _ = scaled
-    clf = FashionCNNClassifier(**{**CNN_FAST, "augment": True}).fit(X[:300], y[:300])
+    # float32: the Keras network's own call is then predict_proba's arithmetic.
+    params = {**CNN_FAST, "augment": True, "dtype_policy": "float32"}
+    clf = FashionCNNClassifier(**params).fit(X[:300], y[:300])
     kinds = [type(layer).__name__ for layer in clf.model_.layers]
     assert {"RandomTranslation", "RandomFlip"} <= set(kinds)
     # Inference skips the augmentation: the same input, the same output.
@@ -153,3 +155,81 @@ def test_make_fashion_pipeline_names_its_network():
         ValueError, match=r"model='resnet' is not one of \['cnn', 'mlp'\]"
     ):
         make_fashion_pipeline("resnet")
+
+
+def _policies(clf):
+    return {layer.name: layer.dtype_policy.name for layer in clf.model_.layers}
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_dtype_policy_auto_is_bfloat16_for_the_cnn_where_native(
+    native, rng, monkeypatch
+):
+    import skfashion._base as base
+
+    monkeypatch.setattr(base, "native_bfloat16", lambda: native)
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    cnn = _policies(FashionCNNClassifier(**CNN_FAST).initialize(X, y))
+    assert cnn.pop("output") == "float32"  # the softmax stays float32
+    assert set(cnn.values()) == {"mixed_bfloat16" if native else "float32"}
+    # bfloat16 made the MLP slower even where native: never chosen for it.
+    mlp = _policies(FashionMLPClassifier(**FAST).initialize(X, y))
+    assert set(mlp.values()) == {"float32"}
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_asking_for_bfloat16_where_it_is_emulated_warns(native, rng, monkeypatch):
+    import warnings
+
+    import skfashion._base as base
+
+    monkeypatch.setattr(base, "native_bfloat16", lambda: native)
+    monkeypatch.setattr(base, "on_accelerator", lambda: False)
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    clf = FashionMLPClassifier(**FAST, dtype_policy="mixed_bfloat16")
+    if native:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            clf.initialize(X, y)
+    else:
+        with pytest.warns(UserWarning, match="emulated here, it trains slower"):
+            clf.initialize(X, y)
+    assert _policies(clf)["hidden_0"] == "mixed_bfloat16"
+
+
+def test_a_bfloat16_fit_predicts_in_float32_and_reloads(scaled, tmp_path):
+    import warnings
+
+    from skfashion import load_model, save_model
+
+    X, y, X_test, y_test = scaled
+    clf = FashionCNNClassifier(**CNN_FAST, dtype_policy="mixed_bfloat16")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="dtype_policy='mixed_bfloat16'")
+        clf.fit(X, y)
+    assert clf.model_.layers[1].kernel.dtype == "float32"  # weights stay float32
+    proba = clf.predict_proba(X_test)
+    assert proba.dtype == np.float32
+    assert clf.score(X_test, y_test) > 0.4  # 2 epochs; chance is 0.1
+    path = save_model(clf, tmp_path / "m.skf")
+    again = load_model(path)
+    assert again.dtype_policy == "mixed_bfloat16"
+    np.testing.assert_array_equal(again.predict_proba(X_test), proba)
+
+
+def test_cpu_flags_and_native_bfloat16(monkeypatch):
+    from skfashion import _compat
+
+    text = "processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16\nbugs\t: x\n"
+    assert {"avx2", "avx512_bf16"} <= _compat.cpu_flags(text)
+    assert _compat.cpu_flags("processor\t: 0\n") == frozenset()
+    monkeypatch.setattr(_compat, "cpu_flags", lambda: frozenset({"avx512_bf16"}))
+    monkeypatch.setattr(_compat, "on_accelerator", lambda: False)
+    native = _compat.native_bfloat16.__wrapped__
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
+    assert native() is (_compat.BACKEND == "tensorflow")
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "0")  # Eigen's kernels emulate it
+    assert native() is False
+    monkeypatch.setattr(_compat, "cpu_flags", lambda: frozenset({"avx2"}))
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS")
+    assert native() is False
