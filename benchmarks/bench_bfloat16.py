@@ -20,11 +20,90 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 POLICIES = ("float32", "mixed_bfloat16")
+POLICY_SET_BY = "dtype_policy (float32 softmax)"
 
 
 def _cpu_flags() -> list[str]:
     flags = Path("/proc/cpuinfo").read_text().split("flags")[1].split("\n")[0]
     return sorted(f for f in flags.split() if f.startswith(("avx512", "amx")))
+
+
+RESULTS = HERE / "results" / "bfloat16.json"
+_NETWORKS = {"skfashion": "MLP", "skfashion_cnn": "CNN"}
+
+
+def _setting(record: dict) -> str:
+    """How the record's CPU computed bfloat16 (this CPU has it natively)."""
+    env = record.get("environment", {})
+    if env.get("TF_ENABLE_ONEDNN_OPTS") == "0":
+        return "emulated: oneDNN off (as on AVX2-only CPUs)"
+    if "ONEDNN_MAX_CPU_ISA" in env:
+        return f"emulated: oneDNN capped at {env['ONEDNN_MAX_CPU_ISA']}"
+    return "native (AVX512_BF16)"
+
+
+def summary_rows(records=None) -> list[tuple[str, ...]]:
+    """One row per record: network, bfloat16, how the policy was set, images
+    x epochs, seeds, median fit in float32 and bfloat16, their ratio, and
+    median test accuracy in float32 and bfloat16."""
+    from statistics import median
+
+    if records is None:
+        records = json.loads(RESULTS.read_text())
+    rows = []
+    for record in records:
+        by = {
+            p: [r for r in record["runs"] if r["dtype_policy"] == p] for p in POLICIES
+        }
+        fit = {p: median(r["fit_s"] for r in runs) for p, runs in by.items()}
+        acc = {p: median(r["test_accuracy"] for r in runs) for p, runs in by.items()}
+        first = record["runs"][0]
+        rows.append(
+            (
+                _NETWORKS[record["mode"]],
+                _setting(record),
+                record["policy"],
+                f"{first['n_train']:,} x {first['epochs']}",
+                str(len(by["float32"])),
+                f"{fit['float32']:.1f} s",
+                f"{fit['mixed_bfloat16']:.1f} s",
+                f"{fit['mixed_bfloat16'] / fit['float32']:.2f}",
+                f"{acc['float32']:.4f}",
+                f"{acc['mixed_bfloat16']:.4f}",
+            )
+        )
+    return rows
+
+
+HEADER = (
+    "network",
+    "bfloat16",
+    "policy set by",
+    "images x epochs",
+    "seeds",
+    "fit float32",
+    "fit bfloat16",
+    "bfloat16 / float32",
+    "accuracy float32",
+    "accuracy bfloat16",
+)
+
+
+def markdown() -> list[str]:
+    """The RESULTS.md section (medians over seeds)."""
+    lines = [
+        "",
+        "## bfloat16 training (benchmarks/bench_bfloat16.py)",
+        "",
+        "Medians over seeds, float32 and mixed_bfloat16 interleaved in fresh "
+        "processes, on a CPU with AVX512_BF16; the emulated rows make the same "
+        "CPU stand in for one without it.",
+        "",
+        "| " + " | ".join(HEADER) + " |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in summary_rows()]
+    return lines
 
 
 def main(argv=None) -> None:
@@ -52,8 +131,7 @@ def main(argv=None) -> None:
                 f"accuracy {run['test_accuracy']:.4f}",
                 flush=True,
             )
-    path = HERE / "results" / "bfloat16.json"
-    records = json.loads(path.read_text()) if path.exists() else []
+    records = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     # The settings that make this CPU stand in for one without native
     # bfloat16 (oneDNN off, as on AVX2-only CPUs; or oneDNN's ISA capped).
     settings = ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA", "KERAS_BACKEND")
@@ -62,11 +140,12 @@ def main(argv=None) -> None:
         {
             "cpu_flags": _cpu_flags(),
             "environment": environment,
+            "policy": POLICY_SET_BY,
             "mode": mode,
             "runs": runs,
         }
     )
-    path.write_text(json.dumps(records, indent=1) + "\n")
+    RESULTS.write_text(json.dumps(records, indent=1) + "\n")
 
 
 if __name__ == "__main__":

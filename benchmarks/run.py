@@ -26,6 +26,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_bfloat16  # noqa: E402
 import bench_datasets  # noqa: E402
 import bench_strangers  # noqa: E402
 import numpy as np  # noqa: E402
@@ -242,6 +243,8 @@ def bench_cnn(quick: bool) -> dict:
     return {
         **summary,
         "n_train": runs["skfashion_cnn"][0]["n_train"],
+        # What dtype_policy="auto" chose on this CPU.
+        "dtype_policy": runs["skfashion_cnn"][0]["dtype_policy"],
         "ratios": {
             "fit_skfashion_over_keras": s["fit_s"] / k["fit_s"],
             "epoch_skfashion_over_keras": s["epoch_s"] / k["epoch_s"],
@@ -938,6 +941,8 @@ def _markdown_new_sections(r: dict) -> list[str]:
             )
     if "strangers" in r:
         lines += bench_strangers.markdown(r["strangers"])
+    if bench_bfloat16.RESULTS.exists():
+        lines += bench_bfloat16.markdown()
     if "backends" in r:
         b = r["backends"]
         first = b["mlp"]["tensorflow"]

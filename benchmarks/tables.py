@@ -17,6 +17,8 @@ import json
 import sys
 from pathlib import Path
 
+import bench_bfloat16
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "results.json"
 README = ROOT / "README.md"
@@ -64,7 +66,8 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
         ),
         row("preset `mlp-strong`", pe["skfashion_preset"]),
         row(
-            "`FashionCNNClassifier()`",
+            "`FashionCNNClassifier()`"
+            + (" (bfloat16 here)" if c.get("dtype_policy") == "mixed_bfloat16" else ""),
             c["skfashion_cnn"],
             one_cnn["pipeline.predict_proba"],
         ),
@@ -192,6 +195,14 @@ def results_rst(r: dict) -> str:
             "Strangers: AUROC of the test images against digits and noise",
             ("network", "score", "AUROC digits", "AUROC noise"),
             [row[:4] for row in strangers_rows(r["strangers"])],
+        )
+    if bench_bfloat16.RESULTS.exists():
+        lines += _rst_table(
+            "bfloat16 training against float32 (benchmarks/bench_bfloat16.py; "
+            "medians over seeds, on a CPU with AVX512_BF16: the emulated rows "
+            "make it stand in for one without)",
+            bench_bfloat16.HEADER,
+            bench_bfloat16.summary_rows(),
         )
     return "\n".join(lines)
 
