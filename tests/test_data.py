@@ -84,7 +84,14 @@ def test_network_step_over_several_batches_is_keras_step_per_batch(jit_compile):
     # 12 whole batches: elements of 5, 5 and 2 (padded to 5), then 11 rows.
     for per_element, spe in ((None, 5), (5, 1)):
         net = build_mlp(
-            20, 3, hidden_layer_sizes=(8,), activation="relu", dropout=0, l2=0, seed=0
+            20,
+            3,
+            hidden_layer_sizes=(8,),
+            activation="relu",
+            dropout=0,
+            l2=0,
+            dtype_policy="float32",
+            seed=0,
         )
         net.compile(
             optimizer="adam",
