@@ -250,6 +250,18 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         seeds = _seeds(self.random_state)
         new_network = not (keep_network and self.initialized_)
         if new_network:
+            if self._dtype_policy() == "mixed_bfloat16" and not (
+                native_bfloat16() or on_accelerator()
+            ):
+                warnings.warn(
+                    "dtype_policy='mixed_bfloat16': bfloat16 is native only to "
+                    "TensorFlow's oneDNN kernels on a CPU with AVX512_BF16 or AMX; "
+                    "emulated here, it trains slower than float32 (see the design "
+                    "decisions: bfloat16 training). dtype_policy='auto' chooses "
+                    "float32 here.",
+                    UserWarning,
+                    stacklevel=4,  # the caller of fit or partial_fit
+                )
             X, y = self._initialize(
                 X, y, classes=classes, seed=seeds.network, epochs=epochs
             )
@@ -288,18 +300,6 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         compiled for ``epochs`` epochs on X."""
         X, y = self._validate_data(X, y, reset=True, need_two_classes=classes is None)
         self._set_classes(y, classes)
-        if self._dtype_policy() == "mixed_bfloat16" and not (
-            native_bfloat16() or on_accelerator()
-        ):
-            warnings.warn(
-                "dtype_policy='mixed_bfloat16': bfloat16 is native only to "
-                "TensorFlow's oneDNN kernels on a CPU with AVX512_BF16 or AMX; "
-                "emulated here, it trains slower than float32 (see the design "
-                "decisions: bfloat16 training). dtype_policy='auto' chooses "
-                "float32 here.",
-                UserWarning,
-                stacklevel=2,
-            )
         n_steps = self._train_steps(len(X), epochs)
         network = self._network(self.n_features_in_, self.n_classes_, seed)
         self.model_ = self._compile(network, n_steps=n_steps)

@@ -190,10 +190,11 @@ def test_asking_for_bfloat16_where_it_is_emulated_warns(native, rng, monkeypatch
     if native:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            clf.initialize(X, y)
+            clf.fit(X, y)
     else:
-        with pytest.warns(UserWarning, match="emulated here, it trains slower"):
-            clf.initialize(X, y)
+        with pytest.warns(UserWarning, match="emulated here, it trains slower") as w:
+            clf.fit(X, y)
+        assert w[0].filename == __file__  # it points at the caller's fit
     assert _policies(clf)["hidden_0"] == "mixed_bfloat16"
 
 
