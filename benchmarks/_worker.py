@@ -170,8 +170,9 @@ def _skfashion(X, y, X_test, y_test, args, preset=None, cnn=False):
     start = time.perf_counter()
     clf.fit(X, y)
     fit_s = time.perf_counter() - start
-    # What dtype_policy resolved to (the softmax layer is always float32).
-    args.dtype_policy = clf.model_.layers[1].dtype_policy.name
+    # What dtype_policy resolved to: the first layer's (the softmax layer,
+    # last, is always float32, and may be the second).
+    args.dtype_policy = clf.model_.layers[0].dtype_policy.name
     return fit_s, epoch_times, float(clf.score(X_test, y_test))
 
 

@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve().parent
 POLICIES = ("float32", "mixed_bfloat16")
@@ -46,8 +47,6 @@ def summary_rows(records=None) -> list[tuple[str, ...]]:
     """One row per record: network, bfloat16, how the policy was set, images
     x epochs, seeds, median fit in float32 and bfloat16, their ratio, and
     median test accuracy in float32 and bfloat16."""
-    from statistics import median
-
     if records is None:
         records = json.loads(RESULTS.read_text())
     rows = []

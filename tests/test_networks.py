@@ -140,7 +140,12 @@ def test_fitted_network_still_fits_rows_with_keras_fit(scaled):
     assert int(clf.model_.optimizer.iterations) == before + 200 // 50
 
 
-@pytest.mark.skipif(BACKEND != "tensorflow", reason="TensorFlow's traced step")
+@pytest.mark.skipif(
+    BACKEND != "tensorflow",
+    reason="only TensorFlow runs the estimators' own traced step "
+    "(loop_over_batches); JAX and PyTorch run Keras' step, whose optimizer "
+    "Keras builds itself",
+)
 @pytest.mark.parametrize(("cls", "params"), FAMILY)
 def test_the_training_step_is_traced_once_per_fit(cls, params, rng, monkeypatch):
     # An optimizer first built inside the traced step makes TensorFlow trace
