@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[tensorflow,test]"
 	touch $(STAMP)
 
 # The real dataset, where it is missing: Debian's package as root where apt-get
@@ -78,7 +78,7 @@ test-lowest: install data
 	rm -rf $(LOWEST)
 	$(BIN)/uv venv --quiet --python $(LOWEST_PYTHON) $(LOWEST)
 	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct \
-		-e ".[pandas,dask]" "pytest>=8" "pytest-xdist>=3.5"
+		-e ".[tensorflow,pandas,dask]" "pytest>=8" "pytest-xdist>=3.5"
 	$(BIN)/uv pip list --python $(LOWEST)/bin/python | grep -iE "^(numpy|scikit-learn|keras|tensorflow-cpu|tensorboard|joblib|matplotlib|pillow|pandas|dask|onnx|onnxruntime) " || true
 	$(LOWEST)/bin/python -m pytest -q -n 2 -m "not slow" -p no:cacheprovider $(LOWEST_TESTS)
 

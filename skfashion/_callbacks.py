@@ -7,7 +7,9 @@ model, and reads the learning rate through a NumPy conversion that warns
 under NumPy 2. :class:`TensorBoardLogger` keeps its layout (``train/`` and
 ``validation/`` runs, tags ``epoch_loss``, ``epoch_accuracy``,
 ``epoch_learning_rate``) and writes every epoch's metrics as classic scalar
-values (``simple_value``), the inference graph, and weight histograms.
+values (``simple_value``), the inference graph, and weight histograms,
+through TensorBoard's own event writer: logging needs the ``tensorboard``
+package, not TensorFlow, so it works on every Keras backend.
 """
 
 from __future__ import annotations
@@ -128,18 +130,24 @@ class TensorBoardLogger(keras.callbacks.Callback):
         self.histogram_freq = histogram_freq
 
     def on_train_begin(self, logs=None):
-        import tensorflow as tf
+        from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
         self._writers = {
-            part: tf.summary.create_file_writer(str(self.run_dir / part))
+            part: EventFileWriter(str(self.run_dir / part))
             for part in ("train", "validation")
         }
         if self.graph is not None:
-            with self._writers["train"].as_default():
-                tf.summary.graph(self.graph)
+            graph_def = self.graph.as_graph_def().SerializeToString()
+            self._write("train", graph_def=graph_def)
+
+    def _write(self, part, **fields):
+        from tensorboard.compat.proto.event_pb2 import Event
+
+        self._writers[part].add_event(Event(wall_time=time.time(), **fields))
 
     def on_epoch_end(self, epoch, logs=None):
-        import tensorflow as tf
+        from tensorboard.compat.proto.summary_pb2 import Summary
+        from tensorboard.plugins.histogram.summary_v2 import histogram_pb
 
         values = {"train": {}, "validation": {}}
         for name, value in (logs or {}).items():
@@ -150,23 +158,19 @@ class TensorBoardLogger(keras.callbacks.Callback):
         rate = self.model.optimizer.learning_rate
         values["train"]["learning_rate"] = float(keras.ops.convert_to_numpy(rate))
         for part, scalars in values.items():
-            if not scalars:
-                continue
-            summary = tf.compat.v1.Summary(
-                value=[
-                    tf.compat.v1.Summary.Value(tag=f"epoch_{k}", simple_value=float(v))
-                    for k, v in scalars.items()
-                ]
-            )
-            with self._writers[part].as_default():
-                tf.summary.experimental.write_raw_pb(
-                    summary.SerializeToString(), step=epoch
+            if scalars:
+                summary = Summary(
+                    value=[
+                        Summary.Value(tag=f"epoch_{k}", simple_value=float(v))
+                        for k, v in scalars.items()
+                    ]
                 )
+                self._write(part, step=epoch, summary=summary)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
-            with self._writers["train"].as_default():
-                for weight in self.model.weights:
-                    array = keras.ops.convert_to_numpy(weight.value)
-                    tf.summary.histogram(weight.path, array, step=epoch)
+            for weight in self.model.weights:
+                array = keras.ops.convert_to_numpy(weight.value)
+                summary = histogram_pb(weight.path, array)
+                self._write("train", step=epoch, summary=summary)
         for writer in self._writers.values():
             writer.flush()
 

@@ -87,8 +87,8 @@ def _startup_lines_filtered() -> Iterator[None]:
                 os.write(2, kept)
 
 
-# The Keras backends the estimators run on, and what installs each.
-_BACKENDS = {"tensorflow": "tensorflow", "jax": "jax[cpu]", "torch": "torch"}
+# The Keras backends the estimators run on; each is an extra of skfashion's.
+_BACKENDS = ("tensorflow", "jax", "torch")
 
 
 def _import_keras():
@@ -97,11 +97,16 @@ def _import_keras():
         import keras
     except (ImportError, ValueError) as exc:  # the backend's package is missing
         backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-        install = _BACKENDS.get(backend)
-        fix = f"pip install '{install}'" if install else "install it"
+        if backend == "tensorflow":
+            fix = "pip install 'skfashion[tensorflow]'"
+            fix += ", or set KERAS_BACKEND to jax or torch"
+        elif backend in _BACKENDS:
+            fix = f"pip install 'skfashion[{backend}]'"
+            fix += ", or unset KERAS_BACKEND to use TensorFlow"
+        else:
+            fix = "set KERAS_BACKEND to tensorflow, jax or torch"
         raise ImportError(
-            f"Keras cannot load its backend {backend!r} ({exc}); {fix}, or "
-            "unset KERAS_BACKEND to use TensorFlow."
+            f"Keras cannot load its backend {backend!r} ({exc}); {fix}."
         ) from None
     if keras.backend.backend() not in _BACKENDS:
         raise ImportError(

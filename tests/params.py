@@ -1,4 +1,4 @@
-"""Small, fast estimator settings the test modules share (import from here)."""
+"""Settings the test modules share (import from here)."""
 
 import pytest
 
@@ -11,3 +11,13 @@ FAMILY = [
     pytest.param(FashionMLPClassifier, FAST, id="mlp"),
     pytest.param(FashionCNNClassifier, CNN_FAST, id="cnn"),
 ]
+
+# Python as if TensorFlow were not installed (skfashion's base install).
+NO_TENSORFLOW = """
+import sys
+class _NoTensorFlow:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "tensorflow":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, _NoTensorFlow())
+"""

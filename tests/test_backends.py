@@ -8,6 +8,7 @@ per process), from TensorFlow only: it goes both ways in one test.
 """
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import joblib
 import keras
 import numpy as np
 import pytest
-from params import FAMILY
+from params import FAMILY, NO_TENSORFLOW
 
 from skfashion import (
     FashionMLPClassifier,
@@ -121,6 +122,53 @@ def test_model_files_cross_backends(other, cls, params, scaled, tmp_path):
     assert not np.array_equal(
         trained.predict_proba(X_test[:200]), clf.predict_proba(X_test[:200])
     )
+
+
+@pytest.mark.parametrize("other", OTHERS)
+def test_other_backends_need_no_tensorflow(other, scaled, tmp_path):
+    # skfashion[jax] and skfashion[torch] install no TensorFlow: training,
+    # TensorBoard logging, prediction and model files work without it.
+    from tensorboard.backend.event_processing.event_accumulator import (
+        EventAccumulator,
+    )
+
+    X, y, _, _ = scaled
+    np.save(tmp_path / "X.npy", X[:300])
+    np.save(tmp_path / "y.npy", y[:300])
+    code = NO_TENSORFLOW + textwrap.dedent(
+        f"""
+        import json
+        import numpy as np
+        from skfashion import (
+            FashionCNNClassifier, compare_models, load_model, save_model
+        )
+        X = np.load({str(tmp_path / "X.npy")!r})
+        y = np.load({str(tmp_path / "y.npy")!r})
+        clf = FashionCNNClassifier(
+            filters=(4,), epochs=2, random_state=0, validation_split=0.2,
+            tensorboard_log_dir={str(tmp_path / "logs")!r},
+            tensorboard_histogram_freq=1,
+        ).fit(X, y)
+        save_model(clf, {str(tmp_path / "m.skf")!r})
+        assert compare_models(clf, load_model({str(tmp_path / "m.skf")!r})).identical
+        print(json.dumps([clf.tensorboard_run_dir_, clf.history_["loss"],
+                          clf.predict(X[:5]).tolist()]))
+        assert "tensorflow" not in sys.modules
+        """
+    )
+    env = {**os.environ, "KERAS_BACKEND": other}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    run_dir, losses, labels = json.loads(out.stdout.splitlines()[-1])
+    assert set(labels) <= set(np.unique(y[:300]).tolist())
+    train = EventAccumulator(f"{run_dir}/train", {"tensors": 0}).Reload()
+    logged = [e.value for e in train.Scalars("epoch_loss")]
+    np.testing.assert_allclose(logged, losses, rtol=1e-6)
+    assert any(t.endswith("kernel") for t in train.Tags()["tensors"])
+    val = EventAccumulator(f"{run_dir}/validation").Reload()
+    assert [e.step for e in val.Scalars("epoch_accuracy")] == [0, 1]
 
 
 @pytest.mark.backends

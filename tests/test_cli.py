@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from params import NO_TENSORFLOW
 from PIL import Image
 
 from skfashion import (
@@ -608,7 +609,24 @@ def test_an_unusable_keras_backend_is_one_line(trained):
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
         "skfashion: error: Keras cannot load its backend 'banana' (Unable to import "
-        "backend : banana); install it, or unset KERAS_BACKEND to use TensorFlow."
+        "backend : banana); set KERAS_BACKEND to tensorflow, jax or torch."
+    ]
+
+
+def test_the_default_backend_missing_is_one_line_naming_the_extra(trained):
+    code = NO_TENSORFLOW + (
+        "from skfashion.cli import main\n"
+        f"sys.exit(main(['verify', {str(trained / 'model.skf')!r}]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        "skfashion: error: Keras cannot load its backend 'tensorflow' (No module "
+        "named 'tensorflow'); pip install 'skfashion[tensorflow]', or set "
+        "KERAS_BACKEND to jax or torch."
     ]
 
 

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,17 @@ def test_wheel_installs_into_a_fresh_environment_and_trains(tmp_path):
     (sdist,) = dist.glob("skfashion-*.tar.gz")
     check = _run(sys.executable, "-m", "twine", "check", "--strict", wheel, sdist)
     assert check.stdout.count("PASSED") == 2
+    # Keras' backend comes only from an extra, so that no upgrade of skfashion
+    # replaces the TensorFlow, JAX or PyTorch build a user chose.
+    with zipfile.ZipFile(wheel) as zf:
+        (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = zf.read(name).decode()
+    requires = [line for line in metadata.splitlines() if line.startswith("Requires")]
+    backends = [r for r in requires if r.split()[1].startswith(("tensorflow", "jax"))]
+    assert backends and all("extra ==" in r for r in backends), backends
+    assert {"tensorflow", "tensorflow-cuda", "jax", "jax-cuda", "torch"} <= {
+        line.split()[1] for line in metadata.splitlines() if line.startswith("Provides")
+    }
 
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", venv)
