@@ -967,6 +967,11 @@ def _markdown_new_sections(r: dict) -> list[str]:
                     f"{m['epoch_s']:.2f} | {m['epoch_s'] / tf_epoch:.2f} | "
                     f"{m['test_accuracy']:.4f} |"
                 )
+        if not r["machine"]["gpu"]:
+            lines += [
+                "",
+                "No GPU was available to this run: GPU fits are not measured.",
+            ]
     if "peak" in r:
         pk = r["peak"]
         lines += [
