@@ -503,6 +503,8 @@ def bench_peak(quick: bool) -> dict:
             "training_flops_per_image": flops,
             "gflops": gflops,
             "fraction_of_peak": gflops / peak,
+            # What dtype_policy="auto" chose on this CPU.
+            "dtype_policy": run["dtype_policy"],
         }
         print(f"  {name}: {gflops:.1f} GFLOP/s, {gflops / peak:.1%} of {peak:.0f}")
     return result
@@ -987,8 +989,10 @@ def _markdown_new_sections(r: dict) -> list[str]:
         ]
         for net in ("mlp", "cnn"):
             m = pk[net]
+            policy = f" ({m['dtype_policy']})" if "dtype_policy" in m else ""
             lines.append(
-                f"| {net.upper()} defaults | {m['epoch_s']:.2f} | {m['n_train']:,} | "
+                f"| {net.upper()} defaults{policy} | {m['epoch_s']:.2f} | "
+                f"{m['n_train']:,} | "
                 f"{m['training_flops_per_image'] / 1e9:.4f} | {m['gflops']:.1f} | "
                 f"{m['fraction_of_peak']:.1%} |"
             )
