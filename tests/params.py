@@ -12,12 +12,18 @@ FAMILY = [
     pytest.param(FashionCNNClassifier, CNN_FAST, id="cnn"),
 ]
 
-# Python as if TensorFlow were not installed (skfashion's base install).
-NO_TENSORFLOW = """
+
+def python_without(package: str) -> str:
+    """Code that makes the rest of a ``python -c`` run as if ``package`` were
+    not installed (skfashion's base install has no Keras backend)."""
+    return f"""
 import sys
-class _NoTensorFlow:
+class _Missing:
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] == "tensorflow":
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-sys.meta_path.insert(0, _NoTensorFlow())
+        if name.partition(".")[0] == {package!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+sys.meta_path.insert(0, _Missing())
 """
+
+
+NO_TENSORFLOW = python_without("tensorflow")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from params import NO_TENSORFLOW
+from params import python_without
 from PIL import Image
 
 from skfashion import (
@@ -613,20 +613,35 @@ def test_an_unusable_keras_backend_is_one_line(trained):
     ]
 
 
-def test_the_default_backend_missing_is_one_line_naming_the_extra(trained):
-    code = NO_TENSORFLOW + (
+@pytest.mark.parametrize(
+    ("backend", "fix"),
+    [
+        (
+            None,
+            "pip install 'skfashion[tensorflow]', or set KERAS_BACKEND to jax or torch",
+        ),
+        (
+            "jax",
+            "pip install 'skfashion[jax]', or unset KERAS_BACKEND to use TensorFlow",
+        ),
+    ],
+)
+def test_a_missing_backend_is_one_line_naming_the_extra(trained, backend, fix):
+    package = backend or "tensorflow"
+    code = python_without(package) + (
         "from skfashion.cli import main\n"
         f"sys.exit(main(['verify', {str(trained / 'model.skf')!r}]))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    if backend:
+        env["KERAS_BACKEND"] = backend
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env
     )
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
-        "skfashion: error: Keras cannot load its backend 'tensorflow' (No module "
-        "named 'tensorflow'); pip install 'skfashion[tensorflow]', or set "
-        "KERAS_BACKEND to jax or torch."
+        f"skfashion: error: Keras cannot load its backend {package!r} (No module "
+        f"named {package!r}); {fix}."
     ]
 
 
