@@ -165,6 +165,16 @@ def _steps(layout: dict, scenario: list[str], checkout: Path) -> list[str]:
 
 def main() -> None:
     results, pip_version = [], None
+    build = tempfile.TemporaryDirectory()
+    # The checkout's build backend, the one real wheel (from pip's index),
+    # downloaded once for every layout.
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "download", "-q", "--no-deps"),
+            *("-d", build.name, "setuptools>=77"),
+        ],
+        check=True,
+    )
     for name, layout in LAYOUTS.items():
         with tempfile.TemporaryDirectory() as tmp:
             wheels = Path(tmp) / "wheels"
@@ -174,14 +184,6 @@ def main() -> None:
             _wheel(wheels, "tensorflow-cpu", "2.21.0")
             _wheel(wheels, "nvidia-cudnn-cu12", "9.3.0")
             _wheel(wheels, "jax", "0.10.2")
-            # The checkout's build backend, the one real wheel (from pip's index).
-            subprocess.run(
-                [
-                    *(sys.executable, "-m", "pip", "download", "-q", "--no-deps"),
-                    *("-d", str(wheels), "setuptools>=77"),
-                ],
-                check=True,
-            )
             for version in ("0.1.0", "0.1.1"):
                 _wheel(
                     wheels, "skfashion", version, layout["requires"], layout["extras"]
@@ -197,6 +199,7 @@ def main() -> None:
                     pip = [str(python), "-m", "pip", command, "-q", *args]
                     if command == "install":
                         pip += ["--no-index", "--find-links", str(wheels)]
+                        pip += ["--find-links", build.name]
                     subprocess.run(pip, check=True, capture_output=True)
                 installed = _installed(python)
                 pip_version = subprocess.run(
@@ -219,6 +222,7 @@ def main() -> None:
                     }
                 )
                 print(f"{name} | {scenario}: {', '.join(installed)}", flush=True)
+    build.cleanup()
     path = HERE / "results" / "pip_layouts.json"
     path.write_text(json.dumps({"pip": pip_version, "runs": results}, indent=1) + "\n")
 
