@@ -24,9 +24,17 @@ POLICIES = ("float32", "mixed_bfloat16")
 POLICY_SET_BY = "dtype_policy (float32 softmax)"
 
 
-def _cpu_flags() -> list[str]:
-    flags = Path("/proc/cpuinfo").read_text().split("flags")[1].split("\n")[0]
-    return sorted(f for f in flags.split() if f.startswith(("avx512", "amx")))
+def _cpu() -> tuple[str, list[str]]:
+    """The CPU's model name and its AVX-512, AMX and AVX2 flags."""
+    info = dict(
+        line.split(":", 1)
+        for line in Path("/proc/cpuinfo").read_text().splitlines()
+        if ":" in line
+    )
+    info = {k.strip(): v.strip() for k, v in info.items()}
+    flags = info.get("flags", "").split()
+    kept = sorted(f for f in flags if f.startswith(("avx512", "amx")) or f == "avx2")
+    return info.get("model name", ""), kept
 
 
 RESULTS = HERE / "results" / "bfloat16.json"
@@ -34,8 +42,13 @@ _NETWORKS = {"skfashion": "MLP", "skfashion_cnn": "CNN"}
 
 
 def _setting(record: dict) -> str:
-    """How the record's CPU computed bfloat16 (this CPU has it natively)."""
+    """How the record's CPU computed bfloat16."""
     env = record.get("environment", {})
+    flags = set(record["cpu_flags"])
+    if not {"avx512_bf16", "amx_bf16"} & flags:
+        isa = "AVX-512 without BF16" if "avx512f" in flags else "AVX2 only"
+        onednn = {"1": ", oneDNN forced on", "0": ", oneDNN off"}
+        return f"none: {isa}{onednn.get(env.get('TF_ENABLE_ONEDNN_OPTS'), '')}"
     if env.get("TF_ENABLE_ONEDNN_OPTS") == "0":
         return "emulated: oneDNN off (as on AVX2-only CPUs)"
     if "ONEDNN_MAX_CPU_ISA" in env:
@@ -95,8 +108,8 @@ def markdown() -> list[str]:
         "## bfloat16 training (benchmarks/bench_bfloat16.py)",
         "",
         "Medians over seeds, float32 and mixed_bfloat16 interleaved in fresh "
-        "processes, on a CPU with AVX512_BF16; the emulated rows make the same "
-        "CPU stand in for one without it.",
+        "processes. Native: a CPU with AVX512_BF16; emulated: the same CPU "
+        "standing in for one without it; none: an AVX2-only CPU.",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -135,9 +148,11 @@ def main(argv=None) -> None:
     # bfloat16 (oneDNN off, as on AVX2-only CPUs; or oneDNN's ISA capped).
     settings = ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA", "KERAS_BACKEND")
     environment = {k: os.environ[k] for k in settings if k in os.environ}
+    cpu, flags = _cpu()
     records.append(
         {
-            "cpu_flags": _cpu_flags(),
+            "cpu": cpu,
+            "cpu_flags": flags,
             "environment": environment,
             "policy": POLICY_SET_BY,
             "mode": mode,

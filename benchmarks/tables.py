@@ -19,6 +19,8 @@ from pathlib import Path
 
 import bench_bfloat16
 
+from skfashion.presets import PRESETS  # free of TensorFlow
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "results.json"
 README = ROOT / "README.md"
@@ -26,6 +28,9 @@ RST = ROOT / "docs" / "results.rst"
 START, END = "<!-- results-table:start -->", "<!-- results-table:end -->"
 STRANGERS_START = "<!-- strangers-table:start -->"
 STRANGERS_END = "<!-- strangers-table:end -->"
+PUBLISHED = ROOT / "benchmarks" / "results" / "published.json"
+PUBLISHED_START = "<!-- published-table:start -->"
+PUBLISHED_END = "<!-- published-table:end -->"
 
 
 def _dates(r: dict) -> str:
@@ -199,8 +204,8 @@ def results_rst(r: dict) -> str:
     if bench_bfloat16.RESULTS.exists():
         lines += _rst_table(
             "bfloat16 training against float32 (benchmarks/bench_bfloat16.py; "
-            "medians over seeds, on a CPU with AVX512_BF16: the emulated rows "
-            "make it stand in for one without)",
+            "medians over seeds; native: a CPU with AVX512_BF16, emulated: "
+            "the same CPU standing in for one without it, none: an AVX2-only CPU)",
             bench_bfloat16.HEADER,
             bench_bfloat16.summary_rows(),
         )
@@ -248,6 +253,66 @@ def strangers_table(r: dict) -> str:
     return "\n".join(lines)
 
 
+def _parameters(count) -> str:
+    if count is None:
+        return ""
+    return f"{count / 1e6:.1f}M" if count >= 1e6 else f"{count / 1e3:.0f}K"
+
+
+def published_rows(r: dict, p: dict) -> list[tuple[str, ...]]:
+    """skfashion's networks (make bench) and the published ones, by accuracy:
+    (network, parameters, augmentation, test accuracy, by)."""
+    ours = [
+        ("`FashionMLPClassifier()`", "none", r["training"]["skfashion"]),
+        ("`FashionCNNClassifier()`", "none", r["cnn"]["skfashion_cnn"]),
+        ("preset `mlp-strong`", "none", r["peers"]["skfashion_preset"]),
+    ]
+    for key in ("cnn_preset", "cnn_augmented"):
+        if key in r:
+            params = PRESETS[r[key]["preset"]]
+            augmentation = "none"
+            if params.get("augment"):
+                augmentation = (
+                    f"shifts of up to {params['shift_range']:.0%}, horizontal flips"
+                )
+            ours.append((f"preset `{r[key]['preset']}`", augmentation, r[key]))
+    counts = p["skfashion_parameters"]
+    rows = [
+        (
+            f"**skfashion {name}**",
+            _parameters(counts.get(name)),
+            augmentation,
+            f"{result['test_accuracy']:.4f}",
+            "make bench (CPU)",
+        )
+        for name, augmentation, result in ours
+    ]
+    rows += [
+        (
+            m["network"],
+            _parameters(m["parameters"]),
+            m["training"],
+            f"{m['test_accuracy']:.3f}",
+            "published",
+        )
+        for m in p["published"]
+    ]
+    return sorted(rows, key=lambda row: -float(row[3]))
+
+
+def published_table(r: dict, p: dict) -> str:
+    lines = [
+        "skfashion's networks as measured by `make bench` (above), beside the "
+        f"test accuracies published in [the dataset's benchmark table]({p['source']})"
+        "; parameters where given.",
+        "",
+        "| network | parameters | augmentation | test accuracy | by |",
+        "|---|---:|---|---:|---|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in published_rows(r, p)]
+    return "\n".join(lines)
+
+
 def _with_readme_table(readme: str, table: str, start=START, end=END) -> str:
     if start not in readme or end not in readme:
         raise SystemExit(f"README.md has no {start} ... {end} markers")
@@ -264,6 +329,12 @@ def main(argv=None) -> int:
     readme = _with_readme_table(README.read_text(), readme_table(r))
     readme = _with_readme_table(
         readme, strangers_table(r), STRANGERS_START, STRANGERS_END
+    )
+    readme = _with_readme_table(
+        readme,
+        published_table(r, json.loads(PUBLISHED.read_text())),
+        PUBLISHED_START,
+        PUBLISHED_END,
     )
     rst = results_rst(r) + "\n"
     stale = [
