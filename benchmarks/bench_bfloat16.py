@@ -25,7 +25,8 @@ POLICY_SET_BY = "dtype_policy (float32 softmax)"
 
 
 def _cpu() -> tuple[str, list[str]]:
-    """The CPU's model name and its AVX-512, AMX and AVX2 flags."""
+    """The CPU's model name (with its family and model: virtual machines
+    often name only the vendor) and its AVX-512, AMX and AVX2 flags."""
     info = dict(
         line.split(":", 1)
         for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -34,7 +35,8 @@ def _cpu() -> tuple[str, list[str]]:
     info = {k.strip(): v.strip() for k, v in info.items()}
     flags = info.get("flags", "").split()
     kept = sorted(f for f in flags if f.startswith(("avx512", "amx")) or f == "avx2")
-    return info.get("model name", ""), kept
+    name = f"{info.get('model name', '')} (family {info.get('cpu family')}, "
+    return f"{name}model {info.get('model')})", kept
 
 
 RESULTS = HERE / "results" / "bfloat16.json"

@@ -28,19 +28,10 @@ sys.path.insert(0, str(HERE))
 
 import bench_bfloat16  # noqa: E402
 import bench_datasets  # noqa: E402
+import bench_onnx_floor  # noqa: E402
 import bench_strangers  # noqa: E402
 import numpy as np  # noqa: E402
-
-# The dataset authors' benchmark of scikit-learn classifiers on the test set,
-# best configuration of each (zalandoresearch/fashion-mnist, benchmark table).
-PUBLISHED = {
-    "SVC": 0.897,
-    "MLPClassifier": 0.877,
-    "RandomForestClassifier": 0.873,
-    "LogisticRegression": 0.842,
-    "MLP 256-128-100 (submitted)": 0.883,
-}
-
+import published  # noqa: E402
 
 # Seeds of the sections that train over several (--seeds N: the first N).
 SEEDS = [0, 1, 2]
@@ -806,7 +797,7 @@ def _markdown(r: dict, quick: bool) -> str:
     lines += ["| model | n train | fit (s) | test accuracy | published |"]
     lines += ["|---|---:|---:|---:|---:|"]
     for name, c in r["classical"].items():
-        pub = PUBLISHED.get(name.split(" ")[0], "")
+        pub = published.SCIKIT_LEARN.get(name.split(" ")[0], "")
         lines.append(
             f"| {name} | {c['n_train']:,} | {c['fit_s']:.1f} | "
             f"{c['test_accuracy']:.4f} | {pub} |"
@@ -814,7 +805,7 @@ def _markdown(r: dict, quick: bool) -> str:
     lines.append(
         f"| MLPClassifier (512,256,128), 15 epochs | {mlp['n_train']:,} | "
         f"{mlp['fit_s']:.1f} | {mlp['test_accuracy']:.4f} | "
-        f"{PUBLISHED['MLPClassifier']} |"
+        f"{published.SCIKIT_LEARN['MLPClassifier']} |"
     )
     par = r["parallel"]
     lines += ["", f"## GridSearchCV, 4 candidates x 2 folds, {par['n_train']:,} images"]
@@ -956,6 +947,8 @@ def _markdown_new_sections(r: dict) -> list[str]:
         lines += bench_strangers.markdown(r["strangers"])
     if bench_bfloat16.RESULTS.exists():
         lines += bench_bfloat16.markdown()
+    if bench_onnx_floor.RESULTS.exists():
+        lines += bench_onnx_floor.markdown()
     if "backends" in r:
         b = r["backends"]
         first = b["mlp"]["tensorflow"]

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import bench_bfloat16
+import bench_onnx_floor
 
 from skfashion.presets import PRESETS  # free of TensorFlow
 
@@ -208,6 +209,14 @@ def results_rst(r: dict) -> str:
             "the same CPU standing in for one without it, none: an AVX2-only CPU)",
             bench_bfloat16.HEADER,
             bench_bfloat16.summary_rows(),
+        )
+    if bench_onnx_floor.RESULTS.exists():
+        lines += _rst_table(
+            "The exported CNN, one image per call, against its floor: its FLOPs "
+            "at onnxruntime's own float32 MatMul rate (benchmarks/"
+            "bench_onnx_floor.py)",
+            bench_onnx_floor.HEADER,
+            bench_onnx_floor.summary_rows(),
         )
     return "\n".join(lines)
 

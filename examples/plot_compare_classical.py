@@ -8,7 +8,7 @@ Every model gets the same stratified folds. Because
 ``cross_val_score`` stratifies their folds too (SciKeras' own
 ``KerasClassifier`` silently gets plain ``KFold`` on scikit-learn >= 1.6).
 In quick mode (``SKFASHION_QUICK=1``, as the documentation build and the
-tests run it) every model sees 1,200 images in 3 folds and the networks 2
+tests run it) every model sees 1,200 images in 2 folds and the networks 2
 epochs, so
 the numbers are far below the full-data ones in :doc:`/performance`.
 """
@@ -29,7 +29,7 @@ OUT = os.environ.get("SKFASHION_EXAMPLE_OUT", ".")
 
 X, y = fetch_fashion_mnist(subset="train", return_X_y=True)
 X, y = (X[:1200], y[:1200]) if QUICK else (X[:20000], y[:20000])
-cv = StratifiedKFold(3 if QUICK else 5, shuffle=True, random_state=0)
+cv = StratifiedKFold(2 if QUICK else 5, shuffle=True, random_state=0)
 
 models = {
     "skfashion MLP": make_fashion_pipeline(epochs=2 if QUICK else 15, random_state=0),

@@ -256,9 +256,9 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
                 warnings.warn(
                     "dtype_policy='mixed_bfloat16': bfloat16 is native only to "
                     "TensorFlow's oneDNN kernels on a CPU with AVX512_BF16 or AMX; "
-                    "emulated here, it trains slower than float32 (see the design "
-                    "decisions: bfloat16 training). dtype_policy='auto' chooses "
-                    "float32 here.",
+                    "emulated here, it trains slower than float32 (the CNN up to "
+                    "8 times; see the design decisions: bfloat16 training). "
+                    "dtype_policy='auto' chooses float32 here.",
                     UserWarning,
                     stacklevel=4,  # the caller of fit or partial_fit
                 )
