@@ -70,6 +70,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
 
     _parameter_constraints: dict = {
         "alpha": [Interval(Real, 0, None, closed="left")],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
         "optimizer": [str, type],
         "optimizer__learning_rate": [Interval(Real, 0, None, closed="neither")],
         "learning_rate": [StrOptions({"constant", "adaptive", "cosine"})],
@@ -96,6 +97,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         self,
         *,
         alpha,
+        label_smoothing,
         optimizer,
         optimizer__learning_rate,
         learning_rate,
@@ -118,6 +120,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         verbose,
     ):
         self.alpha = alpha
+        self.label_smoothing = label_smoothing
         self.optimizer = optimizer
         self.optimizer__learning_rate = optimizer__learning_rate
         self.learning_rate = learning_rate
@@ -455,7 +458,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         optimizer.learning_rate = float(self.optimizer__learning_rate)
         model.compile(
             optimizer=optimizer,
-            loss="categorical_crossentropy",
+            loss=self._loss(),
             metrics=["accuracy"],
             # On TensorFlow the network's own step runs steps_per_execution
             # batches (_data.fit_inputs); on JAX Keras' loop does; Keras'
@@ -464,6 +467,13 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
             jit_compile=self._jit_compile(n_steps),
         )
         return model
+
+    def _loss(self):
+        if not self.label_smoothing:  # the design's loss, as it names it
+            return "categorical_crossentropy"
+        return keras.losses.CategoricalCrossentropy(
+            label_smoothing=float(self.label_smoothing)
+        )
 
     def _l2(self) -> float:
         """Keras' L2 factor for MLPClassifier's ``alpha``.

@@ -9,6 +9,7 @@ from __future__ import annotations
 # What both estimators share.
 SHARED = {
     "alpha": 0.0,
+    "label_smoothing": 0.0,
     "optimizer": "adam",
     "optimizer__learning_rate": 0.001,
     "validation_split": 0.0,
@@ -49,6 +50,7 @@ CNN = {
     "batch_normalization": True,
     "augment": False,
     "shift_range": 0.05,
+    "random_erasing": 0.0,
     "learning_rate": "cosine",
     "epochs": 12,
     "batch_size": 64,

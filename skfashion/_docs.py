@@ -45,6 +45,10 @@ alpha : float, default=0.0
     batch's loss gains ``alpha / 2 * ||W||^2 / batch_size``. 0 (the
     default) keeps the design's network exact; MLPClassifier's default
     is 1e-4.
+label_smoothing : float in [0, 1), default=0.0
+    Keras' label smoothing of the one-hot targets in the cross-entropy:
+    each target becomes ``(1 - label_smoothing) * one_hot +
+    label_smoothing / n_classes``. 0 (the default) is the design's loss.
 optimizer : str or keras.optimizers.Optimizer subclass, default="adam"
     The Keras optimizer, by name or class.
 optimizer__learning_rate : float, default=0.001

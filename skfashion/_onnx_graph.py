@@ -14,7 +14,13 @@ import numpy as np
 OPSET = 17
 IR_VERSION = 8  # what opset 17 pairs with; onnxruntime >= 1.14 reads it
 _ACTIVATIONS = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "linear": None}
-_IDENTITY_LAYERS = {"InputLayer", "Dropout", "RandomTranslation", "RandomFlip"}
+_IDENTITY_LAYERS = {
+    "InputLayer",
+    "Dropout",
+    "RandomTranslation",
+    "RandomFlip",
+    "RandomErasing",
+}
 
 
 class NoGraph(ValueError):

@@ -125,6 +125,7 @@ class FashionMLPClassifier(FashionClassifierBase):
         activation: str = _MLP["activation"],
         dropout: float = _MLP["dropout"],
         alpha: float = _MLP["alpha"],
+        label_smoothing: float = _MLP["label_smoothing"],
         optimizer=_MLP["optimizer"],
         optimizer__learning_rate: float = _MLP["optimizer__learning_rate"],
         learning_rate: str = _MLP["learning_rate"],
@@ -151,6 +152,7 @@ class FashionMLPClassifier(FashionClassifierBase):
         self.dropout = dropout
         super().__init__(
             alpha=alpha,
+            label_smoothing=label_smoothing,
             optimizer=optimizer,
             optimizer__learning_rate=optimizer__learning_rate,
             learning_rate=learning_rate,
@@ -247,6 +249,12 @@ class FashionCNNClassifier(FashionClassifierBase):
         height and of the width (Keras' ``RandomTranslation`` factors; 0.05
         is 1.4 pixels of 28); 0 flips only. Larger shifts need more epochs
         for the same accuracy.
+    random_erasing : float in [0, 1], default=0.0
+        The probability that a training image gets one random rectangle
+        (2% to 33% of each side's square, at a random place) replaced by
+        noise, drawn anew each epoch from ``random_state`` (random erasing,
+        Zhong et al. 2017; Keras' ``RandomErasing``). Active in training
+        only, with or without ``augment``; 0 leaves it out of the network.
     {shared:optimizer}
     learning_rate : {"constant", "adaptive", "cosine"}, default="cosine"
         The schedule. "adaptive" (MLPClassifier's name) divides the learning
@@ -313,6 +321,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         "batch_normalization": ["boolean"],
         "augment": ["boolean"],
         "shift_range": [Interval(Real, 0, 1, closed="left")],
+        "random_erasing": [Interval(Real, 0, 1, closed="both")],
     }
 
     def __init__(
@@ -326,7 +335,9 @@ class FashionCNNClassifier(FashionClassifierBase):
         batch_normalization: bool = _CNN["batch_normalization"],
         augment: bool = _CNN["augment"],
         shift_range: float = _CNN["shift_range"],
+        random_erasing: float = _CNN["random_erasing"],
         alpha: float = _CNN["alpha"],
+        label_smoothing: float = _CNN["label_smoothing"],
         optimizer=_CNN["optimizer"],
         optimizer__learning_rate: float = _CNN["optimizer__learning_rate"],
         learning_rate: str = _CNN["learning_rate"],
@@ -357,8 +368,10 @@ class FashionCNNClassifier(FashionClassifierBase):
         self.batch_normalization = batch_normalization
         self.augment = augment
         self.shift_range = shift_range
+        self.random_erasing = random_erasing
         super().__init__(
             alpha=alpha,
+            label_smoothing=label_smoothing,
             optimizer=optimizer,
             optimizer__learning_rate=optimizer__learning_rate,
             learning_rate=learning_rate,
@@ -394,6 +407,7 @@ class FashionCNNClassifier(FashionClassifierBase):
             batch_normalization=self.batch_normalization,
             augment=self.augment,
             shift_range=float(self.shift_range),
+            random_erasing=float(self.random_erasing),
             l2=self._l2(),
             dtype_policy=self._dtype_policy(),
             seed=seed,

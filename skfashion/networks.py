@@ -304,6 +304,7 @@ def build_cnn(
     batch_normalization: bool,
     augment: bool,
     shift_range: float,
+    random_erasing: float,
     l2: float,
     dtype_policy: str,
     seed: int,
@@ -354,6 +355,10 @@ def build_cnn(
     shift_range : float
         With ``augment``, the largest shift, as a fraction of the height and
         the width (``RandomTranslation``'s factors); 0 flips only.
+    random_erasing : float
+        The probability of erasing one random rectangle of each training
+        image (Keras' ``RandomErasing``, after any shift and flip); 0 adds
+        no layer.
     l2 : float
         Keras L2 factor on every kernel.
     dtype_policy : str
@@ -391,6 +396,16 @@ def build_cnn(
         layers.append(
             keras.layers.RandomFlip(
                 "horizontal", seed=flip_seed, name="flip", dtype=dtype_policy
+            )
+        )
+    if random_erasing > 0:
+        layers.append(
+            keras.layers.RandomErasing(
+                factor=(random_erasing, random_erasing),  # a fixed probability
+                value_range=(0, 1),
+                seed=next_seed(),
+                name="erase",
+                dtype=dtype_policy,
             )
         )
     regularizer = keras.regularizers.L2(l2) if l2 else None

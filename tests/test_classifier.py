@@ -3,7 +3,7 @@ the pipeline, and real accuracy on Fashion-MNIST."""
 
 import numpy as np
 import pytest
-from params import CNN_FAST, FAST
+from params import CNN_FAST, FAMILY, FAST
 
 from skfashion import (
     FashionCNNClassifier,
@@ -112,6 +112,28 @@ def test_cnn_default_network(scaled):
     assert clf.model_.input_shape == (None, 784)
     assert clf.model_.output_shape == (None, 10)
     assert "RandomTranslation" not in kinds
+
+
+@pytest.mark.parametrize(("cls", "params"), FAMILY)
+def test_label_smoothing_smooths_the_targets_of_the_loss(cls, params, scaled):
+    X, y = scaled[0][:200], scaled[1][:200]
+    plain = cls(**params).fit(X, y)
+    smooth = cls(**params, label_smoothing=0.2).fit(X, y)
+    assert plain.model_.loss == "categorical_crossentropy"  # the design's loss
+    # The compiled loss is the cross-entropy against (1 - 0.2) * one-hot + 0.02.
+    P = smooth.predict_proba(X[:50])
+    Y = (y[:50, None] == smooth.classes_).astype("float32")
+    expected = -((0.8 * Y + 0.02) * np.log(P)).sum(axis=1).mean()
+    np.testing.assert_allclose(float(smooth.model_.loss(Y, P)), expected, rtol=1e-4)
+    assert smooth.history_["loss"] != plain.history_["loss"]
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.0, "some"])
+def test_bad_label_smoothing_is_refused(value, rng):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    clf = FashionMLPClassifier(**FAST, label_smoothing=value)
+    with pytest.raises(ValueError, match=r"'label_smoothing' parameter .* range"):
+        clf.fit(X, y)
 
 
 def test_cnn_augmentation_trains_only(scaled):

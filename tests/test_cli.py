@@ -374,20 +374,32 @@ def test_bad_grid_value_fails_before_any_training(tmp_path, capsys, monkeypatch)
 
 def test_train_a_cnn(tmp_path):
     args = ["train", "--model", "cnn", "--epochs", "1", "--max-samples", "600"]
-    args += ["--augment", "--shift-range", "0.1"]
+    args += ["--augment", "--shift-range", "0.1", "--random-erasing", "0.5"]
+    args += ["--label-smoothing", "0.1"]
     assert main([*args, "--output-dir", str(tmp_path), "--quiet"]) == 0
     clf = load_model(tmp_path / "model.skf")[-1]
     assert type(clf).__name__ == "FashionCNNClassifier" and clf.augment
     assert clf.shift_range == 0.1
+    assert clf.random_erasing == 0.5 and clf.label_smoothing == 0.1
     # The CNN's own default, not the MLP's.
     assert clf.hidden_layer_sizes == FashionCNNClassifier().hidden_layer_sizes
     assert clf.hidden_layer_sizes != FashionMLPClassifier().hidden_layer_sizes
 
 
-def test_augment_needs_the_cnn(tmp_path, capsys):
-    assert main(["train", "--augment", "--output-dir", str(tmp_path)]) == 1
+@pytest.mark.parametrize("option", [["--augment"], ["--random-erasing", "0.5"]])
+def test_augmentation_needs_the_cnn(tmp_path, capsys, option):
+    assert main(["train", *option, "--output-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "--augment is a parameter of the cnn model; add --model cnn" in err
+    assert f"{option[0]} is a parameter of the cnn model; add --model cnn" in err
+
+
+def test_random_erasing_is_a_probability(tmp_path, capsys):
+    args = ["train", "--model", "cnn", "--output-dir", str(tmp_path)]
+    with pytest.raises(SystemExit) as info:
+        main([*args, "--random-erasing", "1.5"])
+    assert info.value.code == 2  # argparse's usage error
+    assert "a probability in [0, 1], got 1.5" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
 
 
 def test_shift_range_needs_augment(tmp_path, capsys):

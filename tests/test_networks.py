@@ -119,6 +119,34 @@ def test_cnn_shift_range(rng, shift_range, kinds):
     assert not any("Random" in type(layer).__name__ for layer in plain.model_.layers)
 
 
+@pytest.mark.parametrize("augment", [False, True])
+def test_cnn_random_erasing_erases_in_training_only(rng, augment):
+    X, y = rng.rand(40, 64).astype("float32"), np.arange(40) % 2
+    params = {**CNN_FAST, "augment": augment, "random_erasing": 1.0}
+    clf = FashionCNNClassifier(**params).fit(X, y)
+    erase = clf.model_.get_layer("erase")
+    kinds = [type(layer).__name__ for layer in clf.model_.layers]
+    assert kinds.index("RandomErasing") == kinds.index("Reshape") + 1 + 2 * augment
+    assert erase.factor == (1.0, 1.0) and erase.value_range == (0, 1)
+    images = X.reshape(-1, 8, 8, 1)
+    erased = np.asarray(erase(images, training=True))
+    changed = (erased != images).any(axis=(1, 2, 3))
+    assert changed.mean() > 0.9  # a rectangle of every image (noise may match)
+    assert erased.min() >= 0 and erased.max() <= 1
+    np.testing.assert_array_equal(np.asarray(erase(images, training=False)), images)
+    # 0, the default, adds no layer: the network of every earlier fit.
+    plain = FashionCNNClassifier(**{**CNN_FAST, "augment": augment}).fit(X, y)
+    assert "RandomErasing" not in [type(la).__name__ for la in plain.model_.layers]
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5, "half"])
+def test_cnn_bad_random_erasing_is_refused(rng, value):
+    X, y = rng.rand(40, 64), np.arange(40) % 2
+    clf = FashionCNNClassifier(**CNN_FAST, random_erasing=value)
+    with pytest.raises(ValueError, match=r"'random_erasing' parameter .* in the range"):
+        clf.fit(X, y)
+
+
 @pytest.mark.parametrize("shift_range", [-0.1, 1.0, "small"])
 def test_cnn_bad_shift_range_is_refused(rng, shift_range):
     X, y = rng.rand(40, 64), np.arange(40) % 2

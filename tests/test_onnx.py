@@ -27,7 +27,12 @@ NETWORKS = {
     "mlp": dict(hidden_layer_sizes=(64, 32), dropout=0.1),
     # A block of two convolutions: "same" (the first), then "valid", with
     # batch norm and ReLU between them; then a one-convolution block.
-    "cnn": dict(filters=((8, 8), 16), hidden_layer_sizes=(32,), augment=True),
+    "cnn": dict(
+        filters=((8, 8), 16),
+        hidden_layer_sizes=(32,),
+        augment=True,
+        random_erasing=0.5,
+    ),
 }
 # Without TensorFlow: importing it (or Keras) fails in the serving process.
 NO_TF = "import sys; sys.modules['tensorflow'] = None; sys.modules['keras'] = None\n"

@@ -126,7 +126,7 @@ def test_save_load_round_trip(which, request, small_test, tmp_path):
 
 @pytest.mark.parametrize(
     "params",
-    [dict(FAST, dropout=0.2), dict(CNN_FAST, augment=True)],
+    [dict(FAST, dropout=0.2), dict(CNN_FAST, augment=True, random_erasing=0.5)],
     ids=["mlp", "cnn"],
 )
 def test_reload_continues_training_bit_for_bit(params, small_train, tmp_path):

@@ -69,6 +69,7 @@ def float_type(accept, expected: str):
 
 fraction = float_type(lambda v: 0 <= v < 1, "a fraction in [0, 1)")
 positive_float = float_type(lambda v: v > 0, "a positive number")
+probability = float_type(lambda v: 0 <= v <= 1, "a probability in [0, 1]")
 
 
 # Estimator parameters the commands expose: the option is the parameter's
@@ -86,6 +87,7 @@ MODEL_PARAMS = {
         "padding",
         "dropout",
         "alpha",
+        "label_smoothing",
         "optimizer__learning_rate",
         "learning_rate",
         "validation_split",
@@ -93,6 +95,7 @@ MODEL_PARAMS = {
         "n_iter_no_change",
         "augment",
         "shift_range",
+        "random_erasing",
     )
 }
 # The train command holds out this fraction unless told otherwise: its

@@ -63,6 +63,11 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="L2 penalty, as MLPClassifier's alpha",
     )
     p.add_argument(
+        "--label-smoothing",
+        type=_common.fraction,
+        help="smoothing of the one-hot targets in the loss (Keras')",
+    )
+    p.add_argument(
         "--validation-split",
         type=_common.fraction,
         help="fraction held out for the validation curve in history.png "
@@ -87,6 +92,12 @@ def configure(p: argparse.ArgumentParser) -> None:
         type=_common.fraction,
         help="with --augment, the largest shift as a fraction of each side "
         "(0: flips only)",
+    )
+    p.add_argument(
+        "--random-erasing",
+        type=_common.probability,
+        help="probability of erasing a random rectangle of each training image "
+        "(CNN only)",
     )
     p.add_argument(
         "--output-dir",
