@@ -24,7 +24,7 @@ POLICIES = ("float32", "mixed_bfloat16")
 POLICY_SET_BY = "dtype_policy (float32 softmax)"
 
 
-def _cpu() -> tuple[str, list[str]]:
+def cpu() -> tuple[str, list[str]]:
     """The CPU's model name (with its family and model: virtual machines
     often name only the vendor) and its AVX-512, AMX and AVX2 flags."""
     info = dict(
@@ -103,21 +103,24 @@ HEADER = (
 )
 
 
+def markdown_section(title: str, intro: str, header, aligns: str, rows) -> list[str]:
+    """A RESULTS.md section: its title, a sentence, and a table."""
+    lines = ["", f"## {title}", "", intro, "", "| " + " | ".join(header) + " |"]
+    lines.append("|" + "|".join("---:" if a == "r" else "---" for a in aligns) + "|")
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
 def markdown() -> list[str]:
     """The RESULTS.md section (medians over seeds)."""
-    lines = [
-        "",
-        "## bfloat16 training (benchmarks/bench_bfloat16.py)",
-        "",
+    return markdown_section(
+        "bfloat16 training (benchmarks/bench_bfloat16.py)",
         "Medians over seeds, float32 and mixed_bfloat16 interleaved in fresh "
         "processes. Native: a CPU with AVX512_BF16; emulated: the same CPU "
         "standing in for one without it; none: an AVX2-only CPU.",
-        "",
-        "| " + " | ".join(HEADER) + " |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in summary_rows()]
-    return lines
+        HEADER,
+        "lllrrrrrrr",
+        summary_rows(),
+    )
 
 
 def main(argv=None) -> None:
@@ -150,10 +153,10 @@ def main(argv=None) -> None:
     # bfloat16 (oneDNN off, as on AVX2-only CPUs; or oneDNN's ISA capped).
     settings = ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA", "KERAS_BACKEND")
     environment = {k: os.environ[k] for k in settings if k in os.environ}
-    cpu, flags = _cpu()
+    name, flags = cpu()
     records.append(
         {
-            "cpu": cpu,
+            "cpu": name,
             "cpu_flags": flags,
             "environment": environment,
             "policy": POLICY_SET_BY,

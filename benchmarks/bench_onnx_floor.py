@@ -23,7 +23,7 @@ from pathlib import Path
 from statistics import median
 
 import numpy as np
-from bench_bfloat16 import _cpu
+from bench_bfloat16 import cpu, markdown_section
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "onnx_floor.json"
@@ -119,7 +119,7 @@ def main() -> None:
     pipe = make_fashion_pipeline("cnn", epochs=1, random_state=0)
     pipe.fit(train.data[:3000], train.target[:3000])
     record = {"matmul_gflops": _matmul_gflops(ort, onnx), "graphs": {}}
-    record["cpu"], record["cpu_flags"] = _cpu()
+    record["cpu"], record["cpu_flags"] = cpu()
     with tempfile.TemporaryDirectory() as tmp:
         for name, score in (("default", True), ("score=False", False)):
             path = str(export_onnx(pipe, Path(tmp) / f"{score}.onnx", score=score))
@@ -174,19 +174,15 @@ HEADER = (
 
 def markdown() -> list[str]:
     """The RESULTS.md section."""
-    lines = [
-        "",
-        "## The exported CNN against its floor (benchmarks/bench_onnx_floor.py)",
-        "",
+    return markdown_section(
+        "The exported CNN against its floor (benchmarks/bench_onnx_floor.py)",
         "One image per call, onnxruntime's own threads and one thread; the peak "
         "is onnxruntime's float32 MatMul on 2048 x 2048 matrices on the same "
         "cores.",
-        "",
-        "| " + " | ".join(HEADER) + " |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in summary_rows()]
-    return lines
+        HEADER,
+        "llrrrrrr",
+        summary_rows(),
+    )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ candidates, in that sweep's notation, ``gpu_sweep_specs.json``).
     python benchmarks/sweep.py CANDIDATES.json --out results.jsonl [--jobs 4]
 
 CANDIDATES.json: ``[{"name": "wide", "model": "cnn", "params": {"filters":
-[32, 64]}, "seeds": [0, 1]}, ...]``. ``SWEEP_SMALL=1`` fits 512 images, a
-smoke test.
+[32, 64]}, "seeds": [0, 1]}, ...]``; ``"n_train": N`` fits the first N
+training images. ``SWEEP_SMALL=1`` fits 512 images, a smoke test.
 """
 
 from __future__ import annotations
@@ -47,16 +47,15 @@ def fit_one(candidate: dict, seed: int) -> dict:
     scaler = ImageScaler(image_shape=(28, 28)).fit(train.data)
     X, y = scaler.transform(train.data), train.target
     X_test, y_test = scaler.transform(test.data), test.target
-    if os.environ.get("SWEEP_SMALL"):
-        X, y = X[:512], y[:512]
+    n_train = 512 if os.environ.get("SWEEP_SMALL") else candidate.get("n_train")
+    X, y = X[:n_train], y[:n_train]
     network = cls(**candidate.get("params", {})).build_network(784, 10, seed=seed)
     # A plain Sequential: the estimators' own training step is TensorFlow's.
     model = keras.Sequential.from_config(network.get_config())
-    model.compile(
-        keras.optimizers.get(params["optimizer"]),
-        "categorical_crossentropy",
-        metrics=["accuracy"],
+    loss = keras.losses.CategoricalCrossentropy(
+        label_smoothing=params["label_smoothing"]
     )
+    model.compile(keras.optimizers.get(params["optimizer"]), loss, metrics=["accuracy"])
     model.optimizer.learning_rate = params["optimizer__learning_rate"]
     callbacks = []
     if params["learning_rate"] == "cosine":
@@ -79,6 +78,7 @@ def fit_one(candidate: dict, seed: int) -> dict:
         "backend": keras.backend.backend(),
         "test_accuracy": float((proba.argmax(1) == y_test).mean()),
         "fit_s": fit_s,
+        "n_train": len(y),
         "params": candidate.get("params", {}),
     }
 

@@ -128,12 +128,17 @@ def test_label_smoothing_smooths_the_targets_of_the_loss(cls, params, scaled):
     assert smooth.history_["loss"] != plain.history_["loss"]
 
 
-@pytest.mark.parametrize("value", [-0.1, 1.0, "some"])
-def test_bad_label_smoothing_is_refused(value, rng):
+@pytest.mark.parametrize(
+    ("cls", "params", "name", "value"),
+    [
+        *((FashionMLPClassifier, FAST, "label_smoothing", v) for v in (-0.1, 1.0, "a")),
+        *((FashionCNNClassifier, CNN_FAST, "random_erasing", v) for v in (-0.1, 1.5)),
+    ],
+)
+def test_bad_regulariser_values_are_refused(cls, params, name, value, rng):
     X, y = rng.rand(40, 64), np.arange(40) % 2
-    clf = FashionMLPClassifier(**FAST, label_smoothing=value)
-    with pytest.raises(ValueError, match=r"'label_smoothing' parameter .* range"):
-        clf.fit(X, y)
+    with pytest.raises(ValueError, match=rf"'{name}' parameter .* in the range"):
+        cls(**params, **{name: value}).fit(X, y)
 
 
 def test_cnn_augmentation_trains_only(scaled):
