@@ -250,8 +250,8 @@ class FashionCNNClassifier(FashionClassifierBase):
         is 1.4 pixels of 28); 0 flips only. Larger shifts need more epochs
         for the same accuracy.
     random_erasing : float in [0, 1], default=0.0
-        The probability that a training image gets one random rectangle
-        (2% to 33% of each side's square, at a random place) replaced by
+        The probability that a training image gets one rectangle at a
+        random place (each side 14% to 57% of the image's) replaced by
         noise, drawn anew each epoch from ``random_state`` (random erasing,
         Zhong et al. 2017; Keras' ``RandomErasing``). Active in training
         only, with or without ``augment``; 0 leaves it out of the network.
