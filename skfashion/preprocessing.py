@@ -155,7 +155,7 @@ class ImageScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                     f"positive integers, got {self.image_shape!r}."
                 )
         X = _flatten_images(X, self.image_shape)
-        is_bool = getattr(getattr(X, "dtype", None), "kind", None) == "b"
+        kind = getattr(getattr(X, "dtype", None), "kind", None)
         if not reset and not hasattr(self, "feature_names_in_"):
             X = _drop_pixel_names(X)
         if reset:
@@ -169,7 +169,7 @@ class ImageScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                     f"Expected {n_pixels} pixels per image (images of size "
                     f"{tuple(self.image_shape)}), got X with {X.shape[1]} columns."
                 )
-        if X.size and X.min() < 0:
+        if X.size and kind != "u" and X.min() < 0:
             raise ValueError(
                 "Negative values in data passed to ImageScaler: pixel values "
                 f"must lie in [0, 255] (8-bit grayscale) or [0, 1]; found {X.min():g}."
@@ -181,7 +181,7 @@ class ImageScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"); found {X.max():g}."
                 + (" Pass max_value=255 for 8-bit pixels." if limit == 1 else "")
             )
-        return X, is_bool
+        return X, kind
 
     def fit(self, X, y=None):
         """Check the images and record their number of pixels.
@@ -217,13 +217,15 @@ class ImageScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X_scaled : ndarray of shape (n_samples, n_pixels), dtype float32
             ``X / 255`` for 8-bit images, ``X`` for images already in [0, 1].
         """
-        X, is_bool = self._validate(X, reset=False)
-        if self.max_value == 1 or is_bool:
+        X, kind = self._validate(X, reset=False)
+        if self.max_value == 1 or kind == "b":
             out = X.astype(np.float32)
         elif self.max_value == 255:
             out = np.divide(X, 255, dtype=np.float32)
         else:
-            scaled = _scaled_rows(X)
+            # Integers are whole numbers, never scaled pixels: no scan.
+            integers = kind in ("i", "u")
+            scaled = np.zeros(len(X), bool) if integers else _scaled_rows(X)
             out = np.divide(X, 255, dtype=np.float32)
             out[scaled] = X[scaled]
             binary = ~scaled & (X.max(axis=1) == 1)

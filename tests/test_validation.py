@@ -52,6 +52,15 @@ def test_the_same_errors_as_validate_data(scaler, X):
         validate_rows(scaler, X)
 
 
+def test_finite_rows_whose_sum_overflows_pass_quietly(scaler):
+    X = np.full((2, 6), 3e38, np.float32)  # finite, but their sum is not
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(validate_rows(scaler, X), _reference(scaler, X))
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        validate_rows(scaler, np.where(np.eye(2, 6, dtype=bool), np.nan, X))
+
+
 def test_feature_names_warn_as_validate_data():
     frame = pd.DataFrame(ROWS, columns=[f"c{i}" for i in range(6)])
     scaler = ImageScaler().fit(frame)
