@@ -19,24 +19,11 @@ import sys
 from pathlib import Path
 from statistics import median
 
+from _common import cpu, markdown_section
+
 HERE = Path(__file__).resolve().parent
 POLICIES = ("float32", "mixed_bfloat16")
 POLICY_SET_BY = "dtype_policy (float32 softmax)"
-
-
-def cpu() -> tuple[str, list[str]]:
-    """The CPU's model name (with its family and model: virtual machines
-    often name only the vendor) and its AVX-512, AMX and AVX2 flags."""
-    info = dict(
-        line.split(":", 1)
-        for line in Path("/proc/cpuinfo").read_text().splitlines()
-        if ":" in line
-    )
-    info = {k.strip(): v.strip() for k, v in info.items()}
-    flags = info.get("flags", "").split()
-    kept = sorted(f for f in flags if f.startswith(("avx512", "amx")) or f == "avx2")
-    name = f"{info.get('model name', '')} (family {info.get('cpu family')}, "
-    return f"{name}model {info.get('model')})", kept
 
 
 RESULTS = HERE / "results" / "bfloat16.json"
@@ -101,13 +88,6 @@ HEADER = (
     "accuracy float32",
     "accuracy bfloat16",
 )
-
-
-def markdown_section(title: str, intro: str, header, aligns: str, rows) -> list[str]:
-    """A RESULTS.md section: its title, a sentence, and a table."""
-    lines = ["", f"## {title}", "", intro, "", "| " + " | ".join(header) + " |"]
-    lines.append("|" + "|".join("---:" if a == "r" else "---" for a in aligns) + "|")
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
 def markdown() -> list[str]:

@@ -17,28 +17,22 @@ from __future__ import annotations
 
 import json
 import tempfile
-import timeit
 from collections import defaultdict
 from pathlib import Path
 from statistics import median
 
 import numpy as np
-from bench_bfloat16 import cpu, markdown_section
+from _common import cpu, markdown_section, median_s
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "onnx_floor.json"
 ROUNDS, CALLS = 7, 300
 
 
-def _median_s(fn, calls: int) -> float:
-    fn()  # warm-up
-    return median(timeit.repeat(fn, number=1, repeat=calls))
-
-
 def _one_image_ms(session, x) -> float:
     """Median over rounds of the median of CALLS one-image calls."""
     return 1000 * median(
-        _median_s(lambda: session.run(["probabilities"], {"X": x}), CALLS)
+        median_s(lambda: session.run(["probabilities"], {"X": x}), CALLS)
         for _ in range(ROUNDS)
     )
 
@@ -68,7 +62,7 @@ def _matmul_gflops(ort, onnx, n: int = 2048) -> float:
     )
     a = np.random.RandomState(0).rand(n, n).astype(np.float32)
     best = min(
-        _median_s(lambda: session.run(None, {"A": a, "B": a}), 3) for _ in range(3)
+        median_s(lambda: session.run(None, {"A": a, "B": a}), 3) for _ in range(3)
     )
     return 2 * n**3 / best / 1e9
 

@@ -2,8 +2,8 @@
 
 Writes ``benchmarks/results/published.json``: the published test accuracies
 below (from the benchmark table of zalandoresearch/fashion-mnist's README,
-the dataset's own list) and the parameter count of each skfashion network
-in the README's results table, counted by building it (no training). The
+the dataset's own list) and the parameter count of each estimator's default
+network and of each preset's, counted by building it (no training). The
 README's "Beside published networks" table is generated from it and from
 ``results.json`` by ``benchmarks/tables.py``.
 
@@ -41,18 +41,10 @@ SCIKIT_LEARN = {
     "LogisticRegression": 0.842,
 }
 
-#: skfashion's networks in the README's table: name -> pipeline parameters.
-OURS = {
-    "`FashionMLPClassifier()`": {"model": "mlp"},
-    "`FashionCNNClassifier()`": {"model": "cnn"},
-    "preset `mlp-strong`": "mlp-strong",
-    "preset `cnn-large`": "cnn-large",
-    "preset `cnn-augmented`": "cnn-augmented",
-}
-
 
 def parameter_counts() -> dict[str, int]:
-    """Each of skfashion's networks' parameter count on 28 x 28 images."""
+    """The parameter count on 28 x 28 images of each estimator's default
+    network ("mlp", "cnn") and of each preset's (by its name)."""
     import numpy as np
 
     from skfashion import PRESETS, make_fashion_pipeline
@@ -60,8 +52,8 @@ def parameter_counts() -> dict[str, int]:
     X = np.random.RandomState(0).randint(0, 256, (10, 784)).astype(np.uint8)
     y = np.arange(10)
     counts = {}
-    for name, params in OURS.items():
-        params = PRESETS[params] if isinstance(params, str) else params
+    networks = {"mlp": {"model": "mlp"}, "cnn": {"model": "cnn"}, **PRESETS}
+    for name, params in networks.items():
         pipe = make_fashion_pipeline(**params)
         clf = pipe[-1].initialize(pipe[:-1].fit_transform(X), y)
         counts[name] = int(clf.model_.count_params())

@@ -32,6 +32,7 @@ import bench_onnx_floor  # noqa: E402
 import bench_strangers  # noqa: E402
 import numpy as np  # noqa: E402
 import published  # noqa: E402
+from _common import median_s  # noqa: E402
 
 # Seeds of the sections that train over several (--seeds N: the first N).
 SEEDS = [0, 1, 2]
@@ -282,14 +283,14 @@ def bench_persistence(quick: bool) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             safe, pickled = Path(tmp) / "m.skf", Path(tmp) / "m.joblib"
             timings = {
-                "save_model": _median_s(
+                "save_model": median_s(
                     lambda p=pipe, f=safe: save_model(p, f), repeats
                 ),
-                "load_model": _median_s(lambda f=safe: load_model(f), repeats),
-                "joblib.dump": _median_s(
+                "load_model": median_s(lambda f=safe: load_model(f), repeats),
+                "joblib.dump": median_s(
                     lambda p=pipe, f=pickled: joblib.dump(p, f), repeats
                 ),
-                "joblib.load": _median_s(lambda f=pickled: joblib.load(f), repeats),
+                "joblib.load": median_s(lambda f=pickled: joblib.load(f), repeats),
             }
             results[model] = {
                 "seconds": timings,
@@ -353,7 +354,7 @@ def bench_onnx(quick: bool) -> dict:
             table[name] = {}
             for size_ in (1, 32, 1000, 10000):
                 reps = max(3, min(300 if not quick else 30, 20000 // size_))
-                seconds = _median_s(lambda f=fn, s=size_: f(X_test[:s]), reps)
+                seconds = median_s(lambda f=fn, s=size_: f(X_test[:s]), reps)
                 table[name][str(size_)] = {
                     "median_ms": 1000 * seconds,
                     "images_per_s": size_ / seconds,
@@ -434,16 +435,6 @@ def bench_photos(quick: bool) -> dict:
     return {"n_images": len(idx), "raw_accuracy": raw, "kinds": kinds}
 
 
-def _median_s(fn, repeats: int) -> float:
-    fn()  # warm-up: tracing, caches
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return median(times)
-
-
 def _training_flops_per_image(model) -> int:
     """Multiply-adds of one image's forward pass x 2 (FLOPs) x 3 (forward,
     and the backward pass's two products per layer)."""
@@ -465,7 +456,7 @@ def _matmul_gflops() -> float:
 
     a = tf.random.uniform((4096, 4096), seed=0)
     tf.linalg.matmul(a, a).numpy()
-    best = min(_median_s(lambda: tf.linalg.matmul(a, a).numpy(), 1) for _ in range(5))
+    best = min(median_s(lambda: tf.linalg.matmul(a, a).numpy(), 1) for _ in range(5))
     return 2 * 4096**3 / best / 1e9
 
 

@@ -49,6 +49,11 @@ def _machine(r: dict) -> str:
     )
 
 
+def _cnn_presets(r: dict) -> list[dict]:
+    """The results of the CNN presets make bench measured."""
+    return [r[key] for key in ("cnn_preset", "cnn_augmented") if key in r]
+
+
 def summary_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
     """(model, training images, test accuracy, fit time, one image) per row."""
     t, pe, c, cl = r["training"], r["peers"], r["cnn"], r["classical"]
@@ -78,11 +83,7 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
             one_cnn["pipeline.predict_proba"],
         ),
     ]
-    rows += [
-        row(f"preset `{r[key]['preset']}`", r[key])
-        for key in ("cnn_preset", "cnn_augmented")
-        if key in r
-    ]
+    rows += [row(f"preset `{m['preset']}`", m) for m in _cnn_presets(r)]
     rows += [
         row(
             "raw Keras, the design's network",
@@ -272,30 +273,28 @@ def published_rows(r: dict, p: dict) -> list[tuple[str, ...]]:
     """skfashion's networks (make bench) and the published ones, by accuracy:
     (network, parameters, augmentation, test accuracy, by)."""
     ours = [
-        ("`FashionMLPClassifier()`", "none", r["training"]["skfashion"]),
-        ("`FashionCNNClassifier()`", "none", r["cnn"]["skfashion_cnn"]),
-        ("preset `mlp-strong`", "none", r["peers"]["skfashion_preset"]),
+        ("`FashionMLPClassifier()`", "mlp", r["training"]["skfashion"]),
+        ("`FashionCNNClassifier()`", "cnn", r["cnn"]["skfashion_cnn"]),
+        ("preset `mlp-strong`", "mlp-strong", r["peers"]["skfashion_preset"]),
     ]
-    for key in ("cnn_preset", "cnn_augmented"):
-        if key in r:
-            params = PRESETS[r[key]["preset"]]
-            augmentation = "none"
-            if params.get("augment"):
-                augmentation = (
-                    f"shifts of up to {params['shift_range']:.0%}, horizontal flips"
-                )
-            ours.append((f"preset `{r[key]['preset']}`", augmentation, r[key]))
-    counts = p["skfashion_parameters"]
-    rows = [
-        (
-            f"**skfashion {name}**",
-            _parameters(counts.get(name)),
-            augmentation,
-            f"{result['test_accuracy']:.4f}",
-            "make bench (CPU)",
+    ours += [(f"preset `{m['preset']}`", m["preset"], m) for m in _cnn_presets(r)]
+    rows = []
+    for label, network, result in ours:
+        params = PRESETS.get(network, {})
+        augmentation = "none"
+        if params.get("augment"):
+            shift = params["shift_range"]
+            augmentation = f"shifts of up to {shift:.0%}, horizontal flips"
+        count = p["skfashion_parameters"].get(network)
+        rows.append(
+            (
+                f"**skfashion {label}**",
+                _parameters(count),
+                augmentation,
+                f"{result['test_accuracy']:.4f}",
+                "make bench (CPU)",
+            )
         )
-        for name, augmentation, result in ours
-    ]
     rows += [
         (
             m["network"],
