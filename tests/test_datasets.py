@@ -257,7 +257,7 @@ def test_unwritable_data_home_still_loads(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError("read-only file system")
 
-    monkeypatch.setattr(_atomic.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(_atomic, "_new_file", refuse)
     X, y = fetch_fashion_mnist(subset="test", data_home=tmp_path, return_X_y=True)
     assert X.shape == (10000, 784) and np.bincount(y).tolist() == [1000] * 10
     assert not list(tmp_path.glob("*.npy"))

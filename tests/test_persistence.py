@@ -6,6 +6,7 @@ import json
 import os
 import pickle
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -572,6 +573,22 @@ def test_killed_writer_leaves_the_previous_file_intact(tmp_path, saved):
         assert compare_models(load_model(target), load_model(saved)).identical
     else:  # pragma: no cover - the kill landed between two complete saves
         assert load_model(target).hidden_layer_sizes == (40_000,)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_saved_files_get_the_permissions_of_a_plain_write(classifier, tmp_path):
+    """A new file gets 0o666 less the umask, a replaced one keeps its mode."""
+    target = tmp_path / "model.skf"
+    old_umask = os.umask(0o027)
+    try:
+        save_model(classifier, target)
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+        target.chmod(0o604)
+        save_model(classifier, target)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o604
+    assert [p.name for p in tmp_path.iterdir()] == ["model.skf"]
 
 
 def test_failed_write_leaves_no_temporary_file(classifier, tmp_path, monkeypatch):
