@@ -93,6 +93,25 @@ def test_evaluate(trained, tmp_path, capsys):
         assert img.size[0] > 400
 
 
+def test_evaluate_an_exported_graph(trained, tmp_path, capsys):
+    graph = str(tmp_path / "model.onnx")
+    assert main(["export", str(trained / "model.skf"), graph, "--quiet"]) == 0
+    capsys.readouterr()
+    reports = []
+    for model in (str(trained / "model.skf"), graph):
+        assert main(["evaluate", model]) == 0
+        reports.append(capsys.readouterr().out)
+    assert reports[0].startswith("test accuracy: ") and reports[1] == reports[0]
+
+
+def test_verify_and_export_name_what_an_exported_graph_is(trained, tmp_path, capsys):
+    model, graph = str(trained / "model.skf"), str(tmp_path / "model.onnx")
+    _fails(["export", model, str(tmp_path / "model.txt")], capsys, "must end in .onnx")
+    assert not (tmp_path / "model.txt").exists()
+    assert main(["export", model, graph, "--quiet"]) == 0
+    _fails(["verify", graph], capsys, f"skfashion evaluate {graph} gives its test")
+
+
 def test_saved_model_carries_no_side_effects_of_the_command(trained):
     clf = load_model(trained / "model.skf")[-1]
     assert clf.verbose == 0 and clf.tensorboard_log_dir is None
@@ -261,6 +280,8 @@ def test_string_label_models_in_every_command(tmp_path, small_train, capsys):
     assert "test[0]: " in capsys.readouterr().out
     assert main(["export", model, str(tmp_path / "names.onnx")]) == 0
     assert main(["predict", str(tmp_path / "names.onnx"), "--test-index", "0"]) == 0
+    assert main(["evaluate", str(tmp_path / "names.onnx")]) == 0
+    assert f"test accuracy: {score:.4f}" in capsys.readouterr().out
 
 
 def test_foreign_string_labels_are_a_clear_error(tmp_path, small_train, capsys):

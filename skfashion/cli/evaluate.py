@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 
 from . import _common
+from ._predictor import predictor
 
 HELP = "test accuracy, report and confusion matrix"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the command's options to its parser ``p``."""
-    p.add_argument("model", help="a saved model (.skf)")
+    p.add_argument("model", help="a saved model (.skf) or an exported one (.onnx)")
     _common.add_allow_pickle(p)
     p.add_argument("--plot", metavar="PNG", help="also draw the confusion matrix")
     _common.add_force(p)
@@ -25,9 +26,9 @@ def run(args) -> None:
     from ..plotting import plot_confusion_matrix
 
     plot = _common.plot_target(args)
-    model = _common.load(args)
+    model = predictor(args)
     test = fetch_fashion_mnist(subset="test")
-    labels = _common.test_labels(model.classes_, np.arange(len(CLASS_NAMES)))
+    labels = _common.test_labels(model.classes, np.arange(len(CLASS_NAMES)))
     y_test = labels[test.target]
     y_pred = model.predict(test.data)
     print(f"test accuracy: {accuracy_score(y_test, y_pred):.4f}")

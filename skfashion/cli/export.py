@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from . import _common
+from ._predictor import ONNX_SUFFIX
 
 HELP = "export a saved model as one ONNX graph"
 
@@ -32,6 +33,11 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args) -> None:
     from ..onnx import export_onnx
 
+    if Path(args.output).suffix != ONNX_SUFFIX:
+        raise _common.CLIError(
+            f"the output must end in {ONNX_SUFFIX} (got {args.output}): skfashion "
+            "predict and evaluate know an exported graph by it"
+        )
     _common.check_free(args, Path(args.output))
     model = _common.load(args)
     try:

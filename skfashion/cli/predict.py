@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from functools import partial
-from pathlib import Path
 
 from . import _common
+from ._predictor import predictor
 
 HELP = "classify image files or test-set images"
 # After an image's prediction where is_outlier says it is unlike the training
@@ -49,15 +47,8 @@ def run(args) -> int:
     if not args.images and not args.test_index:
         raise _common.CLIError("give image files or --test-index N (see --help)")
     plot = _common.plot_target(args)
-    flag = None  # which images are unlike the training images, where known
-    if Path(args.model).suffix == ".onnx":
-        predict_proba, classes, flag = _onnx_predictor(args.model)
-    else:
-        from ..classifier import is_outlier  # imports Keras: not for .onnx
-
-        model = _common.load(args)
-        predict_proba, classes = model.predict_proba, np.asarray(model.classes_)
-        flag = partial(is_outlier, model)
+    model = predictor(args)
+    classes, flag = model.classes, model.is_outlier
     photos, read, errors = load_images(args.images)
     for reason in errors.values():  # these images only: report them, go on
         print(f"skfashion: error: {reason}", file=sys.stderr)
@@ -76,7 +67,7 @@ def run(args) -> int:
     if images:
         images = np.asarray(images)
         flat = images.reshape(len(images), -1)
-        proba = predict_proba(flat)
+        proba = model.predict_proba(flat)
         best = proba.argmax(axis=1)
         display = display_names(classes)
         strangers = np.zeros(len(images), bool)
@@ -108,42 +99,6 @@ def run(args) -> int:
         )
         return 1
     return 0
-
-
-def _onnx_predictor(path: str):
-    """predict_proba, classes and is_outlier (None if the graph has no
-    score) of an exported model, served by onnxruntime."""
-    import numpy as np
-
-    try:
-        import onnxruntime as ort
-    except ImportError:
-        raise _common.CLIError(
-            "predicting with an .onnx model needs onnxruntime, a dependency "
-            "of skfashion: pip install onnxruntime"
-        ) from None
-    if not Path(path).is_file():
-        raise _common.CLIError(f"model file not found: {path}")
-    try:
-        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-        classes = json.loads(session.get_modelmeta().custom_metadata_map["classes"])
-    except Exception as exc:  # onnxruntime raises its own exception types
-        raise _common.CLIError(
-            f"cannot read {path} as a skfashion ONNX model: {exc}"
-        ) from None
-    dtype = np.uint8 if session.get_inputs()[0].type == "tensor(uint8)" else np.float32
-
-    def predict_proba(X):
-        return session.run(["probabilities"], {"X": X.astype(dtype)})[0]
-
-    flag = None
-    offset = session.get_modelmeta().custom_metadata_map.get("offset")
-    if offset is not None and "score" in [o.name for o in session.get_outputs()]:
-
-        def flag(X):
-            return session.run(["score"], {"X": X.astype(dtype)})[0] < float(offset)
-
-    return predict_proba, np.asarray(classes), flag
 
 
 def _true_columns(classes, y_true):

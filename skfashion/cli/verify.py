@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from . import _common
+from ._predictor import ONNX_SUFFIX
 
 HELP = "check a saved model's integrity and reload"
 
@@ -22,6 +23,12 @@ def run(args) -> None:
     from ..datasets import fetch_fashion_mnist
     from ..persistence import compare_models, load_model, save_model
 
+    if Path(args.model).suffix == ONNX_SUFFIX:
+        raise _common.CLIError(
+            f"verify checks model files (.skf), and {args.model} is an exported "
+            f"graph: skfashion evaluate {args.model} gives its test accuracy, to "
+            "compare with the model file's"
+        )
     model, manifest = _common.load(args, return_manifest=True)  # hashes checked here
     test = fetch_fashion_mnist(subset="test")
     X_test = test.data
