@@ -180,6 +180,12 @@ class ImageScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"Pixel values must lie in [0, {limit}] (max_value={self.max_value!r}"
                 f"); found {X.max():g}."
                 + (" Pass max_value=255 for 8-bit pixels." if limit == 1 else "")
+                + (
+                    " For 16-bit pixels, X // 257 gives their 8-bit levels "
+                    "(load_image converts 16-bit files itself)."
+                    if limit == 255 and X.max() <= 65535
+                    else ""
+                )
             )
         return X, kind
 

@@ -58,6 +58,7 @@ def test_feature_names_and_set_output():
         (np.full((2, 784), np.inf), "Input X contains infinity"),
         (np.full((2, 784), -1.0), "Negative values in data"),
         (np.full((2, 784), 256.0), r"Pixel values must lie in \[0, 255\]"),
+        (np.full((2, 784), 65535, np.uint16), r"16-bit pixels, X // 257 gives"),
         (np.array([["a"] * 784] * 2), "could not convert string to float"),
         (np.zeros(784), r"1-D array of 784 values.*batch of one, X.reshape\(1, -1\)"),
         (np.zeros((28, 28)), r"one 28x28 image.*image\[np.newaxis\]"),
