@@ -32,7 +32,7 @@ import bench_onnx_floor  # noqa: E402
 import bench_strangers  # noqa: E402
 import numpy as np  # noqa: E402
 import published  # noqa: E402
-from _common import median_s  # noqa: E402
+from _common import cpu, median_s  # noqa: E402
 
 # Seeds of the sections that train over several (--seeds N: the first N).
 SEEDS = [0, 1, 2]
@@ -612,16 +612,10 @@ def _machine() -> dict:
     import sklearn
     import tensorflow as tf
 
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    name, flags = cpu()
     return {
-        "cpu": cpu,
+        "cpu": name,
+        "cpu_flags": flags,
         "cores": os.cpu_count(),
         "gpu": bool(tf.config.list_physical_devices("GPU")),
         "python": platform.python_version(),
@@ -806,7 +800,10 @@ def _markdown(r: dict, quick: bool) -> str:
             ratio = par["ratios"].get(k, 1.0)
             lines.append(f"| {k} | {v['seconds']:.1f} | {ratio:.2f} |")
     for section, when in r.get("rerun", {}).items():
-        lines += ["", f"Section '{section}' re-run on its own on {when}."]
+        lines += [
+            "",
+            f"Section '{section}' re-run on its own on {when['date']} ({when['cpu']}).",
+        ]
     lines += _markdown_new_sections(r)
     lines += [
         "",
@@ -1056,7 +1053,10 @@ def main(argv=None) -> None:
         print(f"{name} ...", flush=True)
         results[name] = bench(quick)
         if args.only:
-            results["rerun"][name] = time.strftime("%Y-%m-%d")
+            results["rerun"][name] = {
+                "date": time.strftime("%Y-%m-%d"),
+                "cpu": results["machine"]["cpu"],
+            }
     results["total_s"] = time.perf_counter() - started
     previous.write_text(json.dumps(results, indent=1) + "\n")
     missing = [name for name in ("training", "predict", "peers") if name not in results]

@@ -35,7 +35,7 @@ PUBLISHED_END = "<!-- published-table:end -->"
 
 
 def _dates(r: dict) -> str:
-    dates = sorted({stamp[:10] for stamp in r.get("rerun", {}).values()})
+    dates = sorted({when["date"] for when in r.get("rerun", {}).values()})
     dates = dates or [r["machine"]["date"]]
     return dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
 
