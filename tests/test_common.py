@@ -12,8 +12,8 @@ pytestmark = pytest.mark.backends
 # under a second; the network family and every code path are the default's.
 CHECKED_CLASSIFIER = FashionMLPClassifier(
     hidden_layer_sizes=(32,),
-    epochs=10,
-    batch_size=16,
+    epochs=5,
+    batch_size=32,
     optimizer__learning_rate=0.01,
     random_state=0,
 )
@@ -24,7 +24,7 @@ CHECKED_CNN = FashionCNNClassifier(
     filters=(8,),
     hidden_layer_sizes=(16,),
     dropout=0.0,
-    epochs=10,
+    epochs=5,
     batch_size=16,
     optimizer__learning_rate=0.01,
     random_state=0,
