@@ -1,7 +1,8 @@
 """The exported CNN's one-image latency against what the CPU can do at best.
 
 The CNN defaults, fitted as ``make bench``'s onnx section fits them (1 epoch,
-3,000 images), exported with and without the score: the median time of one
+10,000 images: the score's full 5,000 references), exported with and without
+the score: the median time of one
 image per call under onnxruntime's own threads and under one thread;
 onnxruntime's float32 MatMul rate on 2048 x 2048 matrices (its own kernels,
 the practical peak); each graph's FLOPs per image and the bytes of weights
@@ -10,7 +11,13 @@ floor is the graph's FLOPs at the peak. Results are appended to
 ``benchmarks/results/onnx_floor.json``. Not part of ``make bench``: an
 experiment behind docs/decisions (ONNX latency).
 
-Usage: python benchmarks/bench_onnx_floor.py
+With ``--networks``: the same one-image time for smaller CNNs and the MLP
+defaults (each fitted 1 epoch on 10,000 images: the time depends on the
+number of references, not on the weights), with and without the score,
+interleaved round by round; appended to
+``benchmarks/results/onnx_networks.json``.
+
+Usage: python benchmarks/bench_onnx_floor.py [--networks]
 """
 
 from __future__ import annotations
@@ -22,10 +29,32 @@ from pathlib import Path
 from statistics import median
 
 import numpy as np
-from _common import cpu, markdown_section, median_s
+from _common import FULL_STATISTICS_ROWS, cpu, markdown_section, median_s
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "onnx_floor.json"
+NETWORKS_RESULTS = HERE / "results" / "onnx_networks.json"
+# Label -> make_fashion_pipeline's arguments: the CNN defaults, then fewer
+# filters, units and blocks, and the MLP defaults.
+NETWORKS = {
+    "CNN defaults": dict(model="cnn"),
+    "CNN filters (16, (48, 48)), hidden (128,)": dict(
+        model="cnn", filters=(16, (48, 48)), hidden_layer_sizes=(128,)
+    ),
+    "CNN filters (16, (32, 32)), hidden (256,)": dict(
+        model="cnn", filters=(16, (32, 32)), hidden_layer_sizes=(256,)
+    ),
+    "CNN filters (16, (32, 32)), hidden (128,)": dict(
+        model="cnn", filters=(16, (32, 32)), hidden_layer_sizes=(128,)
+    ),
+    "CNN filters (16, (32, 32)), hidden (64,)": dict(
+        model="cnn", filters=(16, (32, 32)), hidden_layer_sizes=(64,)
+    ),
+    "CNN filters (16, 32), same padding, hidden (128,)": dict(
+        model="cnn", filters=(16, 32), padding="same", hidden_layer_sizes=(128,)
+    ),
+    "MLP defaults": dict(model="mlp"),
+}
 ROUNDS, CALLS = 7, 300
 
 
@@ -111,8 +140,9 @@ def main() -> None:
     train = fetch_fashion_mnist(subset="train")
     x = fetch_fashion_mnist(subset="test").data[:1].astype(np.float32)
     pipe = make_fashion_pipeline("cnn", epochs=1, random_state=0)
-    pipe.fit(train.data[:3000], train.target[:3000])
+    pipe.fit(train.data[:FULL_STATISTICS_ROWS], train.target[:FULL_STATISTICS_ROWS])
     record = {"matmul_gflops": _matmul_gflops(ort, onnx), "graphs": {}}
+    record["n_references"] = len(pipe[-1].score_statistics_["references"])
     record["cpu"], record["cpu_flags"] = cpu()
     with tempfile.TemporaryDirectory() as tmp:
         for name, score in (("default", True), ("score=False", False)):
@@ -130,6 +160,50 @@ def main() -> None:
     RESULTS.write_text(json.dumps([*records, record], indent=1) + "\n")
 
 
+def networks() -> None:
+    """One image per call for each of ``NETWORKS``, with and without the score."""
+    import onnx
+    import onnxruntime as ort
+
+    from skfashion import export_onnx, fetch_fashion_mnist, make_fashion_pipeline
+
+    train = fetch_fashion_mnist(subset="train")
+    x = fetch_fashion_mnist(subset="test").data[:1].astype(np.float32)
+    sessions, record = {}, {"networks": {}}
+    record["cpu"], record["cpu_flags"] = cpu()
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (label, params) in enumerate(NETWORKS.items()):
+            pipe = make_fashion_pipeline(**params, epochs=1, random_state=0)
+            pipe.fit(
+                train.data[:FULL_STATISTICS_ROWS], train.target[:FULL_STATISTICS_ROWS]
+            )
+            for score in (True, False):
+                path = str(
+                    export_onnx(pipe, Path(tmp) / f"{i}{score}.onnx", score=score)
+                )
+                flops, weight_bytes = _graph_cost(onnx, path)
+                key = label + ("" if score else ", score=False")
+                sessions[key] = _session(ort, path, 0)
+                record["networks"][key] = {
+                    "n_references": len(pipe[-1].score_statistics_["references"]),
+                    "flops": flops,
+                    "weight_bytes": weight_bytes,
+                    "ms_rounds": [],
+                }
+        for _ in range(ROUNDS):  # interleaved: a slow spell hits every graph
+            for key, session in sessions.items():
+                record["networks"][key]["ms_rounds"].append(
+                    1000 * median_s(lambda s=session: s.run(None, {"X": x}), CALLS)
+                )
+    for key, m in record["networks"].items():
+        m["ms"] = median(m["ms_rounds"])
+        print(f"{key}: {m['flops'] / 1e6:.1f} MFLOP, {m['ms']:.3f} ms", flush=True)
+    records = (
+        json.loads(NETWORKS_RESULTS.read_text()) if NETWORKS_RESULTS.exists() else []
+    )
+    NETWORKS_RESULTS.write_text(json.dumps([*records, record], indent=1) + "\n")
+
+
 def summary_rows(records=None) -> list[tuple[str, ...]]:
     """Per record and graph: CPU, graph, MFLOP, weights, measured ms, floor."""
     if records is None:
@@ -143,6 +217,7 @@ def summary_rows(records=None) -> list[tuple[str, ...]]:
                 (
                     f"{r['cpu']}, {isa}",
                     name,
+                    f"{r['n_references']:,}" if name == "default" else "",
                     f"{g['flops'] / 1e6:.1f}",
                     f"{g['weight_bytes'] / 2**20:.1f} MiB",
                     f"{r['matmul_gflops']:.0f}",
@@ -157,6 +232,7 @@ def summary_rows(records=None) -> list[tuple[str, ...]]:
 HEADER = (
     "CPU",
     "graph",
+    "score's references",
     "MFLOP per image",
     "weights read",
     "MatMul peak (GFLOP/s)",
@@ -174,10 +250,12 @@ def markdown() -> list[str]:
         "is onnxruntime's float32 MatMul on 2048 x 2048 matrices on the same "
         "cores.",
         HEADER,
-        "llrrrrrr",
+        "llrrrrrrr",
         summary_rows(),
     )
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    networks() if "--networks" in sys.argv[1:] else main()

@@ -32,7 +32,7 @@ import bench_onnx_floor  # noqa: E402
 import bench_strangers  # noqa: E402
 import numpy as np  # noqa: E402
 import published  # noqa: E402
-from _common import cpu, median_s  # noqa: E402
+from _common import FULL_STATISTICS_ROWS, cpu, median_s  # noqa: E402
 
 # Seeds of the sections that train over several (--seeds N: the first N).
 SEEDS = [0, 1, 2]
@@ -322,7 +322,7 @@ def bench_onnx(quick: bool) -> dict:
 
     train = fetch_fashion_mnist(subset="train")
     X_test = fetch_fashion_mnist(subset="test").data.astype(np.float32)
-    X, y = train.data[:3000], train.target[:3000]
+    X, y = train.data[:FULL_STATISTICS_ROWS], train.target[:FULL_STATISTICS_ROWS]
     sk = make_pipeline(
         ImageScaler(image_shape=(28, 28)), MLPClassifier((512, 256, 128), max_iter=1)
     ).fit(X, y)
@@ -361,6 +361,7 @@ def bench_onnx(quick: bool) -> dict:
                 }
         results[model] = {
             "onnx_bytes": size,
+            "n_references": len(pipe[-1].score_statistics_["references"]),
             "calls": table,
             "max_abs_proba_difference": float(
                 np.abs(onnx_proba - pipe.predict_proba(X_test)).max()
@@ -1046,7 +1047,10 @@ def main(argv=None) -> None:
         results = json.loads(previous.read_text()) if previous.exists() else {}
         results.setdefault("rerun", {})
     started = time.perf_counter()
-    results.update({"machine": _machine(), "quick": quick})
+    machine = _machine()
+    # --only keeps the machine of the sections it keeps; its own is in "rerun".
+    results.setdefault("machine", machine)
+    results["quick"] = quick
     for name, bench in BENCHES.items():
         if args.only and name not in args.only:
             continue
@@ -1055,7 +1059,7 @@ def main(argv=None) -> None:
         if args.only:
             results["rerun"][name] = {
                 "date": time.strftime("%Y-%m-%d"),
-                "cpu": results["machine"]["cpu"],
+                "cpu": machine["cpu"],
             }
     results["total_s"] = time.perf_counter() - started
     previous.write_text(json.dumps(results, indent=1) + "\n")

@@ -43,9 +43,15 @@ def _dates(r: dict) -> str:
 def _machine(r: dict) -> str:
     m = r["machine"]
     gpu = "a GPU" if m["gpu"] else "no GPU"
+    others = sorted({w["cpu"] for w in r.get("rerun", {}).values()} - {m["cpu"]})
+    elsewhere = (
+        f"; some sections re-run on {', '.join(others)}, as RESULTS.md lists"
+        if others
+        else ""
+    )
     return (
-        f"{m['cpu']}, {m['cores']} CPU cores, {gpu}; TensorFlow {m['tensorflow']}, "
-        f"Keras {m['keras']}, scikit-learn {m['scikit-learn']}"
+        f"{m['cpu']}, {m['cores']} CPU cores, {gpu}{elsewhere}; TensorFlow "
+        f"{m['tensorflow']}, Keras {m['keras']}, scikit-learn {m['scikit-learn']}"
     )
 
 
