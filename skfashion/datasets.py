@@ -378,6 +378,12 @@ def stratified_subsample(X, y, n_samples: int | None, *, random_state=None):
     """
     if n_samples is None or n_samples >= len(y):
         return X, y
+    n_classes = len(np.unique(y))
+    if n_samples < n_classes:
+        raise ValueError(
+            f"n_samples={n_samples} is fewer than the {n_classes} classes: a "
+            "stratified subsample holds at least one row of each."
+        )
     from sklearn.model_selection import train_test_split
 
     X_sub, _, y_sub, _ = train_test_split(

@@ -330,6 +330,17 @@ def test_predict_png_files_match_test_indices(trained, pngs, capsys):
     assert from_files == from_index
 
 
+def test_predict_a_folder_of_photos(trained, pngs, tmp_path, capsys):
+    model, folder = str(trained / "model.skf"), Path(pngs[0]).parent
+    (folder / "notes.txt").write_text("not an image")  # left out: no image suffix
+    main(["predict", model, *pngs])
+    one_by_one = capsys.readouterr().out
+    assert main(["predict", model, str(folder)]) == 0
+    assert capsys.readouterr().out == one_by_one  # in file-name order
+    (tmp_path / "empty").mkdir()
+    _fails(["predict", model, str(tmp_path / "empty")], capsys, "no image files in")
+
+
 def test_load_image_conversion(tmp_path, fashion_test):
     from skfashion.photos import load_image
 
@@ -551,6 +562,8 @@ def test_bad_grids(tmp_path, capsys):
     "argv, match",
     [
         (["train", "--epochs", "0"], "expected a positive integer"),
+        (["train", "--max-samples", "5"], "expected at least 10 (one image of each"),
+        (["compare", "--max-samples", "9"], "expected at least 10 (one image of each"),
         (["train", "--hidden-layer-sizes", "512,x"], "comma-separated layer sizes"),
         (["train", "--validation-split", "1.5"], "expected a fraction"),
         (["train", "--optimizer-learning-rate", "-1"], "expected a positive number"),

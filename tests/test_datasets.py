@@ -275,6 +275,8 @@ def test_stratified_subsample_keeps_the_class_shares():
     np.testing.assert_array_equal(again[0], X_sub)
     assert stratified_subsample(X, y, None)[0] is X
     assert stratified_subsample(X, y, 10_000)[0] is X
+    with pytest.raises(ValueError, match="n_samples=9 is fewer than the 10 classes"):
+        stratified_subsample(X, y, 9)
 
 
 def test_labels_in_the_model_s_own_kind():

@@ -25,6 +25,20 @@ def positive_int(text: str) -> int:
     return value
 
 
+def sample_count(text: str) -> int:
+    """An argparse type: a stratified subsample's size, one image per class
+    at least."""
+    from ..datasets import CLASS_NAMES
+
+    value = positive_int(text)
+    if value < len(CLASS_NAMES):
+        raise argparse.ArgumentTypeError(
+            f"expected at least {len(CLASS_NAMES)} (one image of each class), "
+            f"got {value}"
+        )
+    return value
+
+
 def json_value(text: str):
     """An argparse type: a JSON value, lists made tuples (as the estimators take)."""
     try:
@@ -241,7 +255,7 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--random-state", type=int, default=0, help="the seed")
     p.add_argument(
         "--max-samples",
-        type=positive_int,
+        type=sample_count,
         help="use a stratified subsample of this many training images "
         "(default: all 60,000)",
     )

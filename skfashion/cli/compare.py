@@ -20,7 +20,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--max-samples",
-        type=_common.positive_int,
+        type=_common.sample_count,
         default=10000,
         help="stratified subsample of the training set (fewer than tune's "
         "default, all 60,000: seven models are cross-validated here)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import _common
 from ._predictor import predictor
@@ -20,8 +21,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "images",
         nargs="*",
-        help="photos (PNG, JPEG, ...; any size); an unreadable one is reported "
-        "and the others still classified",
+        help="photos (PNG, JPEG, ...; any size), or folders of them; an "
+        "unreadable one is reported and the others still classified",
     )
     p.add_argument(
         "--test-index",
@@ -47,6 +48,7 @@ def run(args) -> int:
     if not args.images and not args.test_index:
         raise _common.CLIError("give image files or --test-index N (see --help)")
     plot = _common.plot_target(args)
+    args.images = _image_files(args.images)
     model = predictor(args)
     classes, flag = model.classes, model.is_outlier
     photos, read, errors = load_images(args.images)
@@ -99,6 +101,27 @@ def run(args) -> int:
         )
         return 1
     return 0
+
+
+def _image_files(paths: list[str]) -> list[str]:
+    """``paths``, each folder replaced by the image files in it (by name)."""
+    from PIL import Image
+
+    suffixes = set(Image.registered_extensions())
+    files = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            files.append(str(path))
+            continue
+        found = sorted(
+            str(f)
+            for f in path.iterdir()
+            if f.is_file() and f.suffix.lower() in suffixes
+        )
+        if not found:
+            raise _common.CLIError(f"no image files in the folder {path}")
+        files += found
+    return files
 
 
 def _true_columns(classes, y_true):
