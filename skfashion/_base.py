@@ -35,7 +35,7 @@ from ._compat import (
     native_bfloat16,
     on_accelerator,
 )
-from ._labels import OneHotLabels
+from ._labels import OneHotLabels, check_one_label_per_row
 from ._validation import validate_rows
 from .preprocessing import _check_not_single
 
@@ -493,6 +493,7 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
                 else validate_rows(self, X)
             )
             return X.astype(np.float32, copy=False), None
+        check_one_label_per_row(y)
         X, y = validate_data(
             self, X, y, reset=reset, dtype=[np.float32, np.float64], y_numeric=False
         )

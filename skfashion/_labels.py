@@ -6,6 +6,18 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 
+def check_one_label_per_row(y) -> None:
+    """Refuse 2-D targets with the fix for the common case, one-hot rows (as
+    Keras' own examples pass them), instead of scikit-learn's shape error."""
+    shape = np.shape(y)
+    if len(shape) == 2 and shape[1] > 1:
+        raise ValueError(
+            f"y has shape {shape}: one label per sample is expected. For "
+            "one-hot rows, pass y.argmax(axis=1) (or the class names); the "
+            "estimator one-hot encodes labels for its loss itself."
+        )
+
+
 class OneHotLabels(BaseEstimator):
     """Encode labels as one-hot rows for categorical cross-entropy, and back.
 

@@ -291,6 +291,7 @@ def test_sparse_and_object_input(fitted):
         (np.arange(19) % 2, "inconsistent numbers of samples"),
         (np.linspace(0, 1, 20), "Unknown label type: continuous"),
         (None, "requires y to be passed"),
+        (np.eye(2)[np.arange(20) % 2], r"shape \(20, 2\).*pass y.argmax\(axis=1\)"),
     ],
 )
 def test_bad_targets(y, match):
