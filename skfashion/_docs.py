@@ -36,9 +36,10 @@ offset_ : float
     The threshold of ``score_samples``: ``contamination`` of the held-out
     training images score below it (IsolationForest's ``offset_``).
 score_statistics_ : dict of str to ndarray
-    What ``score_samples`` compares images with: normalised last hidden
-    features of a sample of the training images, the pixels' mean and
-    variance, and the two views' standardisation.""",
+    What ``score_samples`` compares images with: the last hidden features
+    of a sample of the training images, in their principal directions
+    (``projection``) and normalised, the pixels' mean and variance, and the
+    two views' standardisation.""",
     "optimizer": """\
 alpha : float, default=0.0
     Strength of the L2 penalty on the weights, as in MLPClassifier: each

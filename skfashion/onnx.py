@@ -197,8 +197,19 @@ def _score(graph: Graph, statistics: dict, features: str, pixels: str) -> None:
     def const(hint, array):
         return graph.const(hint, np.asarray(array, np.float32))
 
-    norm = graph.op("ReduceL2", [features], axes=[1], keepdims=1)
-    unit = graph.op("Div", [features, graph.op("Max", [norm, const("tiny", 1e-12)])])
+    # _novelty._project: unit features, centred, projected, unit again; the
+    # centring folded through the projection.
+    tiny = const("tiny", 1e-12)
+    unit = _unit(graph, features, tiny)
+    projection = statistics["projection"]
+    projected = graph.op(
+        "Sub",
+        [
+            graph.op("MatMul", [unit, const("projection", projection)]),
+            const("projected_mean", statistics["feature_mean"] @ projection),
+        ],
+    )
+    unit = _unit(graph, projected, tiny)
     references = statistics["references"]
     similarity = graph.op("MatMul", [unit, const("references", references.T)])
     k = min(K, len(references))
@@ -232,6 +243,12 @@ def _score(graph: Graph, statistics: dict, features: str, pixels: str) -> None:
         ],
     )
     graph.op("ReduceMin", [z], output="score", axes=[1], keepdims=0)
+
+
+def _unit(graph: Graph, x: str, tiny: str) -> str:
+    """Each row of ``x`` divided by its length (at least ``tiny``)."""
+    norm = graph.op("ReduceL2", [x], axes=[1], keepdims=1)
+    return graph.op("Div", [x, graph.op("Max", [norm, tiny])])
 
 
 def _metadata(clf, classes, onnx, score: bool) -> dict[str, str]:

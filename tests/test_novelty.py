@@ -20,7 +20,7 @@ from skfashion import (
     make_fashion_pipeline,
     save_model,
 )
-from skfashion._novelty import REFERENCE_ROWS
+from skfashion._novelty import PROJECTED_DIMS, REFERENCE_ROWS
 from skfashion.cli import main
 
 
@@ -222,6 +222,20 @@ def test_score_survives_save_and_load(fitted, scaled, tmp_path):
     np.testing.assert_array_equal(
         loaded.score_samples(X_test), fitted.score_samples(X_test)
     )
+
+
+def test_features_are_compared_in_the_references_principal_directions(scaled):
+    X, y, X_test, _ = scaled
+    clf = FashionMLPClassifier(**{**FAST, "hidden_layer_sizes": (128,)})
+    stats = clf.fit(X[:20], y[:20]).score_statistics_  # 16 references, 4 held out
+    assert stats["projection"].shape == (128, PROJECTED_DIMS) == (128, 64)
+    assert stats["references"].shape == (16, PROJECTED_DIMS)
+    # 16 references span 16 directions at most: the other columns are zero.
+    assert np.count_nonzero(np.abs(stats["projection"]).sum(axis=0)) == 16
+    np.testing.assert_allclose(
+        np.linalg.norm(stats["references"], axis=1), 1, rtol=1e-6
+    )
+    assert np.isfinite(clf.score_samples(X_test)).all()
 
 
 def test_an_initialized_network_has_no_score_yet(scaled):
