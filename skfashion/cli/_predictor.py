@@ -1,5 +1,5 @@
 """What predict and evaluate share: a model file or an exported graph, read
-into the same three things."""
+into one :class:`Predictor`."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ def predictor(args) -> Predictor:
     )
 
 
-def _onnx_predictor(path: str):
-    """The same for an exported model, served by onnxruntime."""
+def _onnx_predictor(path: str) -> Predictor:
+    """The :class:`Predictor` of an exported model, served by onnxruntime."""
     import numpy as np
 
     try:
