@@ -48,15 +48,15 @@ def run(args) -> int:
     if not args.images and not args.test_index:
         raise _common.CLIError("give image files or --test-index N (see --help)")
     plot = _common.plot_target(args)
-    args.images = _image_files(args.images)
+    files = _image_files(args.images)
     model = predictor(args)
     classes, flag = model.classes, model.is_outlier
-    photos, read, errors = load_images(args.images)
+    photos, read, errors = load_images(files)
     for reason in errors.values():  # these images only: report them, go on
         print(f"skfashion: error: {reason}", file=sys.stderr)
     failed = len(errors)
     images = list(photos)
-    names = [str(args.images[i]) for i in read]
+    names = [files[i] for i in read]
     y_true = [None] * len(read)
     if args.test_index:
         test = fetch_fashion_mnist(subset="test")
@@ -95,7 +95,7 @@ def run(args) -> int:
             _common.wrote([plot])
     if failed:
         print(
-            f"skfashion: error: {failed} of {len(args.images)} image files could not "
+            f"skfashion: error: {failed} of {len(files)} image files could not "
             "be classified (see above)",
             file=sys.stderr,
         )
