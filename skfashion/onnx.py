@@ -81,9 +81,8 @@ def export_onnx(
         Add the ``score`` output (``score_samples``) and the ``offset``
         metadata, where the model has its statistics. onnxruntime runs
         every node of a graph whatever outputs are asked for, and the
-        score's take about a fifth of the CNN's time for one image and a
-        third of the MLP's: False leaves them out, for serving where only
-        labels count.
+        score's take a tenth to a fifth of one image's time: False leaves
+        them out, for serving where only labels count.
 
     Returns
     -------
