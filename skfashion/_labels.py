@@ -9,7 +9,8 @@ from sklearn.base import BaseEstimator
 def check_one_label_per_row(y) -> None:
     """Refuse 2-D targets with the fix for the common case, one-hot rows (as
     Keras' own examples pass them), instead of scikit-learn's shape error."""
-    shape = np.shape(y)
+    # np.asarray, not np.shape: array-likes may refuse NumPy's dispatch.
+    shape = y.shape if hasattr(y, "shape") else np.asarray(y, dtype=object).shape
     if len(shape) == 2 and shape[1] > 1:
         raise ValueError(
             f"y has shape {shape}: one label per sample is expected. For "

@@ -52,7 +52,10 @@ def run(args) -> int:
     model = predictor(args)
     classes, flag = model.classes, model.is_outlier
     photos, read, errors = load_images(files)
-    for reason in errors.values():  # these images only: report them, go on
+    for i in sorted(errors):  # these images only: report them, go on
+        reason = errors[i]
+        if Path(files[i]).is_dir():  # a folder left in: it holds no image
+            reason = f"no image files in the folder {files[i]}"
         print(f"skfashion: error: {reason}", file=sys.stderr)
     failed = len(errors)
     images = list(photos)
@@ -104,7 +107,8 @@ def run(args) -> int:
 
 
 def _image_files(paths: list[str]) -> list[str]:
-    """``paths``, each folder replaced by the image files in it (by name)."""
+    """``paths``, each folder replaced by the image files in it (by name);
+    a folder without any stays, to be reported in its place."""
     from PIL import Image
 
     suffixes = set(Image.registered_extensions())
@@ -118,9 +122,7 @@ def _image_files(paths: list[str]) -> list[str]:
             for f in path.iterdir()
             if f.is_file() and f.suffix.lower() in suffixes
         )
-        if not found:
-            raise _common.CLIError(f"no image files in the folder {path}")
-        files += found
+        files += found or [str(path)]
     return files
 
 
