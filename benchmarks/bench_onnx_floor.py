@@ -1,9 +1,9 @@
 """The exported CNN's one-image latency against what the CPU can do at best.
 
 The CNN defaults, fitted as ``make bench``'s onnx section fits them (1 epoch,
-10,000 images: the score's full 5,000 references), exported with and without
-the score: the median time of one
-image per call under onnxruntime's own threads and under one thread;
+10,000 images: the score's full 5,000 references), exported with and
+without the score: the median time of one image per call under
+onnxruntime's own threads and under one thread;
 onnxruntime's float32 MatMul rate on 2048 x 2048 matrices (its own kernels,
 the practical peak); each graph's FLOPs per image and the bytes of weights
 it reads; and the slowest nodes in onnxruntime's profiler (one thread). The
@@ -56,6 +56,15 @@ NETWORKS = {
     "MLP defaults": dict(model="mlp"),
 }
 ROUNDS, CALLS = 7, 300
+
+
+def _fitted(train, **params):
+    """A pipeline fitted 1 epoch on enough images for full score statistics."""
+    from skfashion import make_fashion_pipeline
+
+    pipe = make_fashion_pipeline(**params, epochs=1, random_state=0)
+    rows = slice(FULL_STATISTICS_ROWS)
+    return pipe.fit(train.data[rows], train.target[rows])
 
 
 def _one_image_ms(session, x) -> float:
@@ -135,12 +144,11 @@ def main() -> None:
     import onnx
     import onnxruntime as ort
 
-    from skfashion import export_onnx, fetch_fashion_mnist, make_fashion_pipeline
+    from skfashion import export_onnx, fetch_fashion_mnist
 
     train = fetch_fashion_mnist(subset="train")
     x = fetch_fashion_mnist(subset="test").data[:1].astype(np.float32)
-    pipe = make_fashion_pipeline("cnn", epochs=1, random_state=0)
-    pipe.fit(train.data[:FULL_STATISTICS_ROWS], train.target[:FULL_STATISTICS_ROWS])
+    pipe = _fitted(train, model="cnn")
     record = {"matmul_gflops": _matmul_gflops(ort, onnx), "graphs": {}}
     record["n_references"] = len(pipe[-1].score_statistics_["references"])
     record["cpu"], record["cpu_flags"] = cpu()
@@ -165,7 +173,7 @@ def networks() -> None:
     import onnx
     import onnxruntime as ort
 
-    from skfashion import export_onnx, fetch_fashion_mnist, make_fashion_pipeline
+    from skfashion import export_onnx, fetch_fashion_mnist
 
     train = fetch_fashion_mnist(subset="train")
     x = fetch_fashion_mnist(subset="test").data[:1].astype(np.float32)
@@ -173,10 +181,7 @@ def networks() -> None:
     record["cpu"], record["cpu_flags"] = cpu()
     with tempfile.TemporaryDirectory() as tmp:
         for i, (label, params) in enumerate(NETWORKS.items()):
-            pipe = make_fashion_pipeline(**params, epochs=1, random_state=0)
-            pipe.fit(
-                train.data[:FULL_STATISTICS_ROWS], train.target[:FULL_STATISTICS_ROWS]
-            )
+            pipe = _fitted(train, **params)
             for score in (True, False):
                 path = str(
                     export_onnx(pipe, Path(tmp) / f"{i}{score}.onnx", score=score)

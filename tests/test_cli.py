@@ -229,7 +229,8 @@ def test_no_tensorflow_lines_from_any_command(tmp_path, onednn, n_commands):
     env["TF_ENABLE_ONEDNN_OPTS"] = onednn
     for argv in (
         ["-m", "skfashion", "train", "--help"],  # reads the estimators' defaults
-        ["-c", _EVERY_COMMAND, str(tmp_path), *([str(n_commands)] * bool(n_commands))],
+        ["-c", _EVERY_COMMAND, str(tmp_path)]
+        + ([] if n_commands is None else [str(n_commands)]),
     ):
         out = subprocess.run(
             [sys.executable, *argv], capture_output=True, text=True, env=env

@@ -15,6 +15,11 @@ from . import _common
 ONNX_SUFFIX = ".onnx"
 
 
+def is_graph(path) -> bool:
+    """Whether ``path`` names an exported graph rather than a model file."""
+    return Path(path).suffix == ONNX_SUFFIX
+
+
 class Predictor(NamedTuple):
     """A model's answers on flat pixel rows, whatever file it came from."""
 
@@ -29,7 +34,7 @@ def predictor(args) -> Predictor:
     ONNX graph."""
     import numpy as np
 
-    if Path(args.model).suffix == ONNX_SUFFIX:
+    if is_graph(args.model):
         return _onnx_predictor(args.model)
     from ..classifier import is_outlier  # imports Keras: not for .onnx
 

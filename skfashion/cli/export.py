@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from . import _common
-from ._predictor import ONNX_SUFFIX
+from ._predictor import ONNX_SUFFIX, is_graph
 
 HELP = "export a saved model as one ONNX graph"
 
@@ -33,7 +33,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args) -> None:
     from ..onnx import export_onnx
 
-    if Path(args.output).suffix != ONNX_SUFFIX:
+    if not is_graph(args.output):
         raise _common.CLIError(
             f"the output must end in {ONNX_SUFFIX} (got {args.output}): skfashion "
             "predict and evaluate know an exported graph by it"

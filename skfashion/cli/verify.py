@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from . import _common
-from ._predictor import ONNX_SUFFIX
+from ._predictor import is_graph
 
 HELP = "check a saved model's integrity and reload"
 
@@ -23,7 +23,7 @@ def run(args) -> None:
     from ..datasets import fetch_fashion_mnist
     from ..persistence import compare_models, load_model, save_model
 
-    if Path(args.model).suffix == ONNX_SUFFIX:
+    if is_graph(args.model):
         raise _common.CLIError(
             f"verify checks model files (.skf), and {args.model} is an exported "
             f"graph: skfashion evaluate {args.model} gives its test accuracy, to "
