@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= output
 
-.PHONY: install data run test test-torch test-fast test-lowest lint bench bench-quick tables docs docs-full clean
+.PHONY: install data run test test-torch test-fast test-lowest lint bench bench-long bench-quick tables docs docs-full clean
 
 install: $(STAMP)
 
@@ -84,6 +84,10 @@ test-lowest: install data
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+# And the long sections: the presets' full fits (benchmarks/run.py LONG).
+bench-long: install
+	$(BIN)/python benchmarks/run.py --long
 
 bench-quick: install
 	$(BIN)/python benchmarks/run.py --quick

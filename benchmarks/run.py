@@ -1,9 +1,13 @@
 """skfashion against its peers, measured side by side in one run.
 
-    python benchmarks/run.py            # the full suite (3-3.5 hours on 2 cores)
+    python benchmarks/run.py            # every section but the long ones
+    python benchmarks/run.py --long     # and the presets' full fits too
     python benchmarks/run.py --quick    # a smoke run on subsamples (about 3 min)
 
-Writes ``benchmarks/results/results[-quick].json`` and ``RESULTS[-quick].md``.
+Writes ``benchmarks/results/results[-quick].json`` after each section, and
+``RESULTS[-quick].md`` at the end. A run without ``--long`` keeps the long
+sections' results from the last run, labelled with where they were measured;
+``section_s`` records how long each section took.
 These machines are shared and noisy, so the targets are ratios of runs made
 in the same invocation, interleaved where it matters; absolute seconds are
 shown for orientation only.
@@ -803,7 +807,8 @@ def _markdown(r: dict, quick: bool) -> str:
     for section, when in r.get("rerun", {}).items():
         lines += [
             "",
-            f"Section '{section}' re-run on its own on {when['date']} ({when['cpu']}).",
+            f"Section '{section}' measured in another run, on {when['date']} "
+            f"({when['cpu']}).",
         ]
     lines += _markdown_new_sections(r)
     lines += [
@@ -992,6 +997,10 @@ def _markdown_new_sections(r: dict) -> list[str]:
     return lines
 
 
+# Sections run only with --long: each is one preset's full fits (about
+# 0.5 and 1.2 hours on 2 cores), which would take make bench past 2.5 hours.
+LONG = ("cnn_preset", "cnn_augmented")
+
 BENCHES = {
     "datasets": lambda q: bench_datasets.run(repeats=1 if q else 3),
     "training": bench_training,
@@ -1024,6 +1033,11 @@ def main(argv=None) -> None:
         help="re-run these sections and keep the others from the last results",
     )
     parser.add_argument(
+        "--long",
+        action="store_true",
+        help=f"also run the long sections ({', '.join(LONG)})",
+    )
+    parser.add_argument(
         "--seeds",
         type=int,
         choices=[1, 2, 3],
@@ -1040,29 +1054,39 @@ def main(argv=None) -> None:
         results = json.loads((out / f"results{suffix}.json").read_text())
         (out / f"RESULTS{suffix}.md").write_text(_markdown(results, quick))
         return
-    results = {}
     previous = out / f"results{suffix}.json"
-    if args.only:
-        # The other sections come from the last run, if there was one.
-        results = json.loads(previous.read_text()) if previous.exists() else {}
-        results.setdefault("rerun", {})
+    last = json.loads(previous.read_text()) if previous.exists() else {}
     started = time.perf_counter()
     machine = _machine()
-    # --only keeps the machine of the sections it keeps; its own is in "rerun".
-    results.setdefault("machine", machine)
+    if args.only:
+        # The other sections, and their machine, come from the last run.
+        results = {**last, "rerun": dict(last.get("rerun", {}))}
+        results.setdefault("machine", machine)
+        to_run = list(args.only)
+    else:
+        results = {"machine": machine, "rerun": {}}
+        to_run = [n for n in BENCHES if args.long or quick or n not in LONG]
+        for name in set(BENCHES) - set(to_run):
+            if name in last:  # kept, with the run it came from
+                results[name] = last[name]
+                results["rerun"][name] = last.get("rerun", {}).get(
+                    name, {k: last["machine"][k] for k in ("date", "cpu")}
+                )
     results["quick"] = quick
-    for name, bench in BENCHES.items():
-        if args.only and name not in args.only:
-            continue
+    results["section_s"] = dict(last.get("section_s", {}) if args.only else {})
+    for name in to_run:
         print(f"{name} ...", flush=True)
-        results[name] = bench(quick)
+        section_started = time.perf_counter()
+        results[name] = BENCHES[name](quick)
+        results["section_s"][name] = time.perf_counter() - section_started
         if args.only:
             results["rerun"][name] = {
                 "date": time.strftime("%Y-%m-%d"),
                 "cpu": machine["cpu"],
             }
-    results["total_s"] = time.perf_counter() - started
-    previous.write_text(json.dumps(results, indent=1) + "\n")
+        results["total_s"] = time.perf_counter() - started
+        # After each section, so that a failure later keeps what was measured.
+        previous.write_text(json.dumps(results, indent=1) + "\n")
     missing = [name for name in ("training", "predict", "peers") if name not in results]
     if missing:  # --only on a first run: nothing to keep the other sections from
         print(

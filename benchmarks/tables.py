@@ -35,8 +35,8 @@ PUBLISHED_END = "<!-- published-table:end -->"
 
 
 def _dates(r: dict) -> str:
-    dates = sorted({when["date"] for when in r.get("rerun", {}).values()})
-    dates = dates or [r["machine"]["date"]]
+    dates = {when["date"] for when in r.get("rerun", {}).values()}
+    dates = sorted(dates | {r["machine"]["date"]})
     return dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
 
 

@@ -1,0 +1,64 @@
+"""benchmarks/run.py's bookkeeping: which sections run, which are kept, and
+what a failing section leaves behind (on stand-in sections, no measurement)."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+RUN = Path(__file__).parents[1] / "benchmarks" / "run.py"
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    spec = importlib.util.spec_from_file_location("_bench_run", RUN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    calls = []
+
+    def section(name):
+        def bench(quick):
+            calls.append(name)
+            if name == "broken":
+                raise RuntimeError("section failed")
+            return {"value": name}
+
+        return bench
+
+    names = ["training", "predict", "peers", "long_one"]
+    monkeypatch.setattr(module, "BENCHES", {n: section(n) for n in names})
+    monkeypatch.setattr(module, "LONG", ("long_one",))
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    monkeypatch.setattr(module, "_machine", lambda: {"date": "today", "cpu": "this"})
+    monkeypatch.setattr(module, "_markdown", lambda results, quick: "tables\n")
+    module.calls, module.section = calls, section
+    return module
+
+
+def _results(run) -> dict:
+    return json.loads((run.HERE / "results" / "results.json").read_text())
+
+
+def test_long_sections_are_kept_from_the_last_run_unless_asked_for(run):
+    run.main(["--long"])
+    assert run.calls == ["training", "predict", "peers", "long_one"]
+    assert _results(run)["rerun"] == {}
+    run.calls.clear()
+    run._machine = lambda: {"date": "later", "cpu": "another"}
+    run.main([])
+    assert run.calls == ["training", "predict", "peers"]
+    results = _results(run)
+    assert results["long_one"] == {"value": "long_one"}
+    assert results["rerun"] == {"long_one": {"date": "today", "cpu": "this"}}
+    assert set(results["section_s"]) == {"training", "predict", "peers"}
+    assert (run.HERE / "results" / "RESULTS.md").read_text() == "tables\n"
+
+
+def test_a_failing_section_keeps_the_sections_before_it(run):
+    run.BENCHES["broken"] = run.section("broken")
+    with pytest.raises(RuntimeError, match="section failed"):
+        run.main([])
+    results = _results(run)
+    assert [n for n in run.BENCHES if n in results] == ["training", "predict", "peers"]
+    assert not (run.HERE / "results" / "RESULTS.md").exists()
