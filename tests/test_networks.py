@@ -1,6 +1,7 @@
 """The network builders (skfashion.networks): blocks, padding, image shapes,
 augmentation, and the training step."""
 
+import keras
 import numpy as np
 import pytest
 from params import CNN_FAST, FAMILY, FAST
@@ -128,12 +129,14 @@ def test_cnn_random_erasing_erases_in_training_only(rng, augment):
     kinds = [type(layer).__name__ for layer in clf.model_.layers]
     assert kinds.index("RandomErasing") == kinds.index("Reshape") + 1 + 2 * augment
     assert erase.factor == (1.0, 1.0) and erase.value_range == (0, 1)
+    # Compared in the layer's compute dtype: bfloat16 where "auto" chose it.
     images = X.reshape(-1, 8, 8, 1)
+    passed = np.asarray(keras.ops.cast(images, erase.compute_dtype))
     erased = np.asarray(erase(images, training=True))
-    changed = (erased != images).any(axis=(1, 2, 3))
+    changed = (erased != passed).any(axis=(1, 2, 3))
     assert changed.mean() > 0.9  # a rectangle of every image (noise may match)
     assert erased.min() >= 0 and erased.max() <= 1
-    np.testing.assert_array_equal(np.asarray(erase(images, training=False)), images)
+    np.testing.assert_array_equal(np.asarray(erase(images, training=False)), passed)
     # 0, the default, adds no layer: the network of every earlier fit.
     plain = FashionCNNClassifier(**{**CNN_FAST, "augment": augment}).fit(X, y)
     assert "RandomErasing" not in [type(la).__name__ for la in plain.model_.layers]
