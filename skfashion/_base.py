@@ -288,14 +288,11 @@ class FashionClassifierBase(_inference.Predictions, ScikitLearnKerasClassifier):
         """Fit ``score_samples``' statistics and ``offset_`` on the images of
         this fit, through the network just trained."""
         references, calibration = _novelty.split(len(X), held_out, seed)
-        rows = np.concatenate([references, calibration])
-        features = _inference.forward_rows(self.model_, X[rows])[0]
+        pixels = X[np.concatenate([references, calibration])]
+        features = _inference.forward_rows(self.model_, pixels)[0]
+        n = len(references)
         self.score_statistics_, self.offset_ = _novelty.fit(
-            features[: len(references)],
-            X[references],
-            features[len(references) :],
-            X[calibration],
-            self.contamination,
+            features[:n], pixels[:n], features[n:], pixels[n:], self.contamination
         )
 
     def _initialize(self, X, y, *, classes=None, seed=0, epochs=1):

@@ -1,7 +1,8 @@
 """The input pipeline of a fit: the validation split, batches and their order.
 
 One adapter per backend behind :func:`fit_inputs`. On TensorFlow, rows are
-never copied: the training arrays stay whole, and the pipeline passes row
+never copied: the training arrays stay whole (the caller's own memory where
+``_aligned`` lets TensorFlow share it), and the pipeline passes row
 indices that are gathered inside the training step (see
 ``networks._FashionNetwork``) or, for validation, per batch. On JAX and
 PyTorch, a ``keras.utils.PyDataset`` gathers each batch's rows in NumPy for
@@ -14,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from . import _aligned
 from ._compat import BACKEND, keras
 from .networks import _FashionNetwork
 
@@ -36,7 +38,7 @@ def fit_inputs(
         return data, validation, [EpochOrder(data.set_epoch)]
     import tensorflow as tf
 
-    tensors = tuple(tf.constant(a) for a in arrays)
+    tensors = tuple(_aligned.tensor(a) for a in arrays)
     model.loop_over_batches(batch_size, arrays[0][:1], arrays[1][:1])
     data, callbacks = training_dataset(
         tensors,

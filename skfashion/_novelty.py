@@ -29,7 +29,7 @@ K = 5
 # the default CNN's exported graph reads a quarter of the references' floats
 # per image, for 0.001 of its AUROC on digits (docs/decisions: strangers).
 PROJECTED_DIMS = 64
-# Rows of the similarity matrix computed at once: 256 x 5000 float64 = 10 MiB.
+# Rows scored at once: their similarities, 256 x 5000 float64, take 10 MiB.
 _CHUNK = 256
 # Pixel variance floor: garments' border pixels are 0 in nearly every image.
 _MIN_VARIANCE = 1e-4
@@ -63,19 +63,17 @@ def _views(state: dict, features: np.ndarray, pixels: np.ndarray) -> np.ndarray:
     """Each row's (network, pixels) typicality, unstandardised: shape (n, 2)."""
     references = state["references"].astype(np.float64)
     k = min(K, len(references))
-    unit = _project(state, features)
-    neighbour = np.empty(len(unit))
-    for start in range(0, len(unit), _CHUNK):
-        similarity = unit[start : start + _CHUNK] @ references.T
+    views = np.empty((len(features), 2))
+    for start in range(0, len(features), _CHUNK):
+        rows = slice(start, start + _CHUNK)
+        similarity = _project(state, features[rows]) @ references.T
         # The k-th largest similarity, without sorting every row.
-        neighbour[start : start + _CHUNK] = -np.partition(-similarity, k - 1, axis=1)[
-            :, k - 1
-        ]
-    diff = pixels.astype(np.float64) - state["pixel_mean"]
-    log_likelihood = -0.5 * np.einsum(
-        "nd,d,nd->n", diff, 1 / state["pixel_variance"], diff
-    )
-    return np.column_stack([neighbour, log_likelihood])
+        views[rows, 0] = -np.partition(-similarity, k - 1, axis=1)[:, k - 1]
+        diff = pixels[rows] - state["pixel_mean"]  # float64
+        views[rows, 1] = -0.5 * np.einsum(
+            "nd,d,nd->n", diff, 1 / state["pixel_variance"], diff
+        )
+    return views
 
 
 def score(state: dict, features: np.ndarray, pixels: np.ndarray) -> np.ndarray:
@@ -100,12 +98,13 @@ def fit(
     Returns the statistics (float arrays only, as a model file stores them)
     and the offset.
     """
-    pixels = reference_pixels.astype(np.float64)
     state = _principal_directions(_normalise(reference_features))
     state |= {
         "references": _project(state, reference_features).astype(np.float32),
-        "pixel_mean": pixels.mean(axis=0),
-        "pixel_variance": np.maximum(pixels.var(axis=0), _MIN_VARIANCE),
+        "pixel_mean": reference_pixels.mean(axis=0, dtype=np.float64),
+        "pixel_variance": np.maximum(
+            reference_pixels.var(axis=0, dtype=np.float64), _MIN_VARIANCE
+        ),
     }
     views = _views(state, held_out_features, held_out_pixels)
     # Units: the network's view, its median's distance to its 1% quantile;

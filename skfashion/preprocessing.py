@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import Options, StrOptions
 from sklearn.utils.validation import validate_data
 
+from . import _aligned
 from ._validation import validate_rows
 from .datasets import _FEATURE_NAMES
 
@@ -224,15 +225,17 @@ class ImageScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             ``X / 255`` for 8-bit images, ``X`` for images already in [0, 1].
         """
         X, kind = self._validate(X, reset=False)
+        # Aligned, so that a classifier's fit hands it to TensorFlow uncopied.
+        out = _aligned.empty(X.shape, np.float32)
         if self.max_value == 1 or kind == "b":
-            out = X.astype(np.float32)
+            np.copyto(out, X, casting="unsafe")
         elif self.max_value == 255:
-            out = np.divide(X, 255, dtype=np.float32)
+            np.divide(X, 255, out=out, dtype=np.float32)
         else:
             # Integers are whole numbers, never scaled pixels: no scan.
             integers = kind in ("i", "u")
             scaled = np.zeros(len(X), bool) if integers else _scaled_rows(X)
-            out = np.divide(X, 255, dtype=np.float32)
+            np.divide(X, 255, out=out, dtype=np.float32)
             out[scaled] = X[scaled]
             binary = ~scaled & (X.max(axis=1) == 1)
             if binary.any():
