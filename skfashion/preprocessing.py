@@ -226,7 +226,7 @@ class ImageScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         X, kind = self._validate(X, reset=False)
         # Aligned, so that a classifier's fit hands it to TensorFlow uncopied.
-        out = _aligned.empty(X.shape, np.float32)
+        out = _aligned.empty_if_large(X.shape, np.float32)
         if self.max_value == 1 or kind == "b":
             np.copyto(out, X, casting="unsafe")
         elif self.max_value == 255:

@@ -61,8 +61,15 @@ def test_tensor_copies_what_tensorflow_cannot_share(make):
         assert float(tensor[0, 0]) == 0  # the tensor holds a copy
 
 
+def test_empty_if_large_aligns_only_large_arrays():
+    rows = _aligned.LARGE // (784 * 4) + 1
+    assert _aligned.shareable(_aligned.empty_if_large((rows, 784), np.float32))
+    small = _aligned.empty_if_large((1, 784), np.float32)
+    assert small.shape == (1, 784) and small.base is None  # plain np.empty
+
+
 def test_scaler_output_is_shareable():
-    X = np.arange(2 * 784).reshape(2, 784) % 256
+    X = np.arange(400 * 784).reshape(400, 784) % 256
     for max_value in (255, 1, "auto"):
         out = ImageScaler(max_value=max_value).fit_transform(
             X / 255 if max_value == 1 else X
