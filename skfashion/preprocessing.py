@@ -225,7 +225,7 @@ class ImageScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             ``X / 255`` for 8-bit images, ``X`` for images already in [0, 1].
         """
         X, kind = self._validate(X, reset=False)
-        # Aligned, so that a classifier's fit hands it to TensorFlow uncopied.
+        # Large outputs aligned: a classifier's fit hands them to TensorFlow uncopied.
         out = _aligned.empty_if_large(X.shape, np.float32)
         if self.max_value == 1 or kind == "b":
             np.copyto(out, X, casting="unsafe")

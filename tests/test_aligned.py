@@ -5,6 +5,8 @@ import pytest
 
 from skfashion import ImageScaler, _aligned
 
+VALUES = np.arange(12, dtype=np.float32).reshape(4, 3)
+
 
 @pytest.mark.parametrize("shape", [(3, 5), (0, 784), (7,)])
 @pytest.mark.parametrize("dtype", ["float32", "float64", "uint8"])
@@ -23,9 +25,6 @@ def test_tensor_shares_a_shareable_array():
     tensor = _aligned.tensor(array)
     array[0, 0] = 7  # seen through the tensor: the memory is the array's
     assert float(tensor[0, 0]) == 7
-
-
-VALUES = np.arange(12, dtype=np.float32).reshape(4, 3)
 
 
 def test_tensor_of_an_empty_array():
