@@ -51,6 +51,7 @@ CNN = {
     "augment": False,
     "shift_range": 0.05,
     "random_erasing": 0.0,
+    "test_time_flip": False,
     "learning_rate": "cosine",
     "epochs": 12,
     "batch_size": 64,

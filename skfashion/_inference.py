@@ -69,9 +69,23 @@ def training(model):
         _PREDICTORS.pop(model, None)
 
 
-def predict_rows(model, X: np.ndarray) -> np.ndarray:
-    """The network's outputs for the float32 rows ``X``, batch-invariant."""
-    return forward_rows(model, X)[1]
+def predict_rows(model, X: np.ndarray, flip: bool = False) -> np.ndarray:
+    """The network's outputs for the float32 rows ``X``, batch-invariant.
+
+    With ``flip``, each row's outputs are averaged with its mirror image's
+    (test-time flips; the exported graph computes the same sum and half).
+    """
+    if not flip:
+        return forward_rows(model, X)[1]
+    outputs = forward_rows(model, np.concatenate([X, mirror_images(model, X)]))[1]
+    return (outputs[: len(X)] + outputs[len(X) :]) * np.float32(0.5)
+
+
+def mirror_images(model, X: np.ndarray) -> np.ndarray:
+    """The rows ``X`` as images of the network's input shape, flipped left to
+    right, as rows again."""
+    height, width = model.get_layer("image").target_shape[:2]
+    return X.reshape(len(X), height, width)[:, :, ::-1].reshape(len(X), -1)
 
 
 def forward_rows(model, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -197,7 +211,11 @@ class Predictions:
             )
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
-        return predict_rows(self.model_, X)
+        return predict_rows(self.model_, X, flip=self._test_time_flip())
+
+    def _test_time_flip(self) -> bool:
+        """Whether predictions average each image with its mirror image."""
+        return False
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per class of ``classes_``.

@@ -160,12 +160,46 @@ def _layer(graph: Graph, layer, x: str, layout: str) -> tuple[str, str]:
     )
 
 
-def add_network(graph: Graph, model, x: str) -> tuple[str, str]:
+def add_network(graph: Graph, model, x: str, flip: bool = False) -> tuple[str, str]:
     """Append ``model``'s layers to ``graph`` after the flat input ``x``.
 
     Returns the names of the last hidden layer's features (the last layer's
-    input) and of the outputs.
+    input) and of the outputs. With ``flip``, the rows and their mirror
+    images go through the network as one batch; the outputs are the two
+    halves' sum times 0.5 (as ``_inference.predict_rows``) and the features
+    the rows' own.
     """
+    if not flip:
+        return _add_layers(graph, model, x)
+
+    def ints(hint, *values):
+        return graph.const(hint, np.array(values, np.int64))
+
+    height, width = model.get_layer("image").target_shape[:2]
+    images = graph.op("Reshape", [x, ints("shape", -1, height, width)])
+    big = np.iinfo(np.int64).max
+    # The columns from the last to the first: Slice's steps of -1.
+    columns = [
+        ints("start", -1),
+        ints("end", -big - 1),
+        ints("axis", 2),
+        ints("step", -1),
+    ]
+    mirrored = graph.op("Slice", [images, *columns])
+    rows = graph.op("Reshape", [mirrored, ints("shape", -1, height * width)])
+    both = graph.op("Concat", [x, rows], axis=0)
+    features, outputs = _add_layers(graph, model, both)
+    n, axis = graph.op("Shape", [x], start=0, end=1), ints("axis", 0)
+    own = [ints("start", 0), n, axis]
+    mirror = [n, ints("end", big), axis]
+    halves = [graph.op("Slice", [outputs, *own]), graph.op("Slice", [outputs, *mirror])]
+    mean = graph.op(
+        "Mul", [graph.op("Add", halves), graph.const("half", np.float32(0.5))]
+    )
+    return graph.op("Slice", [features, *own]), mean
+
+
+def _add_layers(graph: Graph, model, x: str) -> tuple[str, str]:
     layout = "flat"
     features = x
     for layer in model.layers:

@@ -255,6 +255,13 @@ class FashionCNNClassifier(FashionClassifierBase):
         noise, drawn anew each epoch from ``random_state`` (random erasing,
         Zhong et al. 2017; Keras' ``RandomErasing``). Active in training
         only, with or without ``augment``; 0 leaves it out of the network.
+    test_time_flip : bool, default=False
+        Predict each image as the mean of the network's probabilities for
+        it and for its mirror image (left to right): test-time flips, for
+        networks trained with ``augment``'s flips. Twice the work per
+        image; ``score_samples`` reads the image as given. Can be set after
+        fitting (``set_params``), and :func:`~skfashion.export_onnx`
+        exports it.
     {shared:optimizer}
     learning_rate : {"constant", "adaptive", "cosine"}, default="cosine"
         The schedule. "adaptive" (MLPClassifier's name) divides the learning
@@ -322,6 +329,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         "augment": ["boolean"],
         "shift_range": [Interval(Real, 0, 1, closed="left")],
         "random_erasing": [Interval(Real, 0, 1, closed="both")],
+        "test_time_flip": ["boolean"],
     }
 
     def __init__(
@@ -336,6 +344,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         augment: bool = _CNN["augment"],
         shift_range: float = _CNN["shift_range"],
         random_erasing: float = _CNN["random_erasing"],
+        test_time_flip: bool = _CNN["test_time_flip"],
         alpha: float = _CNN["alpha"],
         label_smoothing: float = _CNN["label_smoothing"],
         optimizer=_CNN["optimizer"],
@@ -369,6 +378,7 @@ class FashionCNNClassifier(FashionClassifierBase):
         self.augment = augment
         self.shift_range = shift_range
         self.random_erasing = random_erasing
+        self.test_time_flip = test_time_flip
         super().__init__(
             alpha=alpha,
             label_smoothing=label_smoothing,
@@ -412,6 +422,14 @@ class FashionCNNClassifier(FashionClassifierBase):
             dtype_policy=self._dtype_policy(),
             seed=seed,
         )
+
+    def _test_time_flip(self) -> bool:
+        # Read at predict time, so that set_params after fit takes effect.
+        if not isinstance(self.test_time_flip, bool | np.bool_):
+            raise ValueError(
+                f"test_time_flip must be True or False, got {self.test_time_flip!r}."
+            )
+        return bool(self.test_time_flip)
 
 
 _MODELS = {"mlp": FashionMLPClassifier, "cnn": FashionCNNClassifier}

@@ -130,7 +130,7 @@ def export_onnx(
     if scaler is not None:
         x = _scale(graph, x, scaler.max_value if input_dtype == "float32" else 255)
     pixels = x
-    features, x = add_network(graph, clf.model_, x)
+    features, x = add_network(graph, clf.model_, x, flip=clf._test_time_flip())
     graph.op("Identity", [x], output="probabilities")
     outputs = []
     score = score and hasattr(clf, "score_statistics_")

@@ -416,18 +416,21 @@ def test_bad_grid_value_fails_before_any_training(tmp_path, capsys, monkeypatch)
 def test_train_a_cnn(tmp_path):
     args = ["train", "--model", "cnn", "--epochs", "1", "--max-samples", "600"]
     args += ["--augment", "--shift-range", "0.1", "--random-erasing", "0.5"]
-    args += ["--label-smoothing", "0.1"]
+    args += ["--label-smoothing", "0.1", "--test-time-flip"]
     assert main([*args, "--output-dir", str(tmp_path), "--quiet"]) == 0
     clf = load_model(tmp_path / "model.skf")[-1]
     assert type(clf).__name__ == "FashionCNNClassifier" and clf.augment
     assert clf.shift_range == 0.1
     assert clf.random_erasing == 0.5 and clf.label_smoothing == 0.1
+    assert clf.test_time_flip is True
     # The CNN's own default, not the MLP's.
     assert clf.hidden_layer_sizes == FashionCNNClassifier().hidden_layer_sizes
     assert clf.hidden_layer_sizes != FashionMLPClassifier().hidden_layer_sizes
 
 
-@pytest.mark.parametrize("option", [["--augment"], ["--random-erasing", "0.5"]])
+@pytest.mark.parametrize(
+    "option", [["--augment"], ["--random-erasing", "0.5"], ["--test-time-flip"]]
+)
 def test_augmentation_needs_the_cnn(tmp_path, capsys, option):
     assert main(["train", *option, "--output-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err

@@ -91,3 +91,33 @@ def test_any_memory_layout_gives_the_same_numbers(fitted, scaled):
         np.repeat(X_test[:40], 2, axis=1)[:, ::2],
     ):
         np.testing.assert_array_equal(fitted.predict_proba(X), expected)
+
+
+def test_test_time_flip_averages_each_image_with_its_mirror_image(scaled, tmp_path):
+    from skfashion import FashionCNNClassifier
+
+    X, y, X_test, _ = scaled
+    clf = FashionCNNClassifier(**SMALL["cnn"], augment=True, epochs=1, random_state=0)
+    clf.fit(X[:300], y[:300])
+    X_test = X_test[:50]
+    mirrored = X_test.reshape(-1, 28, 28)[:, :, ::-1].reshape(len(X_test), -1)
+    plain, scores = clf.predict_proba(X_test), clf.score_samples(X_test)
+    expected = (plain + clf.predict_proba(mirrored)) * np.float32(0.5)
+    clf.set_params(test_time_flip=True)  # takes effect without refitting
+    proba = clf.predict_proba(X_test)
+    np.testing.assert_array_equal(proba, expected)
+    assert not np.array_equal(proba, plain)
+    # A mirror image's prediction is its original's; one image as in a batch.
+    np.testing.assert_array_equal(clf.predict_proba(mirrored), proba)
+    np.testing.assert_array_equal(clf.predict_proba(X_test[7:8]), proba[7:8])
+    np.testing.assert_array_equal(clf.predict(X_test), clf.classes_[proba.argmax(1)])
+    # score_samples reads the image as given.
+    np.testing.assert_array_equal(clf.score_samples(X_test), scores)
+    np.testing.assert_allclose(
+        _onnx_probabilities(clf, X_test, tmp_path), proba, atol=1e-6
+    )
+    clf.set_params(test_time_flip="yes")
+    with pytest.raises(ValueError, match="test_time_flip must be True or False"):
+        clf.predict(X_test)
+    with pytest.raises(ValueError, match="'test_time_flip' parameter"):
+        clf.fit(X[:50], y[:50])

@@ -130,6 +130,20 @@ def test_bare_classifier_with_string_labels(cls, small_train, tmp_path):
     np.testing.assert_allclose(proba, clf.predict_proba(X[:50]), atol=1e-5)
 
 
+def test_test_time_flip_in_the_graph(small_train, small_test, tmp_path):
+    X, y = small_train
+    pipe = make_fashion_pipeline(
+        "cnn", filters=(4,), hidden_layer_sizes=(16,), epochs=1, random_state=0
+    )
+    pipe.set_params(clf__augment=True, clf__test_time_flip=True).fit(X[:400], y[:400])
+    X_test, _ = small_test
+    session = _session(export_onnx(pipe, tmp_path / "m.onnx", input_dtype="uint8"))
+    label, proba, score = session.run(None, {"X": X_test.astype(np.uint8)})
+    np.testing.assert_allclose(proba, pipe.predict_proba(X_test), atol=1e-5)
+    np.testing.assert_array_equal(label, pipe.predict(X_test))
+    np.testing.assert_allclose(score, pipe.score_samples(X_test), atol=1e-4)
+
+
 def test_without_the_score(fitted, small_test, tmp_path):
     # The faster graph: labels and probabilities, the same bit for bit.
     X_test, _ = small_test

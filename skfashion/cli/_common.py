@@ -110,6 +110,7 @@ MODEL_PARAMS = {
         "augment",
         "shift_range",
         "random_erasing",
+        "test_time_flip",
     )
 }
 # The train command holds out this fraction unless told otherwise: its

@@ -100,6 +100,11 @@ def configure(p: argparse.ArgumentParser) -> None:
         "(CNN only)",
     )
     p.add_argument(
+        "--test-time-flip",
+        action="store_true",
+        help="predict each image with its mirror image, averaged (CNN only)",
+    )
+    p.add_argument(
         "--output-dir",
         default="output",
         help=f"where {_common.MODEL_FILE}, metrics.json, history.json, history.png and "
