@@ -14,6 +14,11 @@ candidates, in that sweep's notation, ``gpu_sweep_specs.json``).
 CANDIDATES.json: ``[{"name": "wide", "model": "cnn", "params": {"filters":
 [32, 64]}, "seeds": [0, 1]}, ...]``; ``"n_train": N`` fits the first N
 training images. ``SWEEP_SMALL=1`` fits 512 images, a smoke test.
+
+``--estimator`` fits each candidate through ``make_fashion_pipeline``
+instead (the estimator's own training loop and ``dtype_policy``, on
+TensorFlow: what ``skfashion train`` runs) and scores it also with
+``test_time_flip=True``. Its past results: ``results/cpu_presets.jsonl``.
 """
 
 from __future__ import annotations
@@ -83,18 +88,72 @@ def fit_one(candidate: dict, seed: int) -> dict:
     }
 
 
+def fit_estimator(candidate: dict, seed: int) -> dict:
+    """Fit one candidate's pipeline at one seed; test accuracy without and
+    with test-time flips."""
+    import os
+
+    from _common import cpu
+
+    from skfashion import fetch_fashion_mnist, make_fashion_pipeline
+
+    train = fetch_fashion_mnist(subset="train")
+    test = fetch_fashion_mnist(subset="test")
+    n_train = 512 if os.environ.get("SWEEP_SMALL") else candidate.get("n_train")
+    X, y = train.data[:n_train], train.target[:n_train]
+    params = {k: _tuples(v) for k, v in candidate.get("params", {}).items()}
+    pipe = make_fashion_pipeline(candidate["model"], **params, random_state=seed)
+    start = time.perf_counter()
+    pipe.fit(X, y)
+    fit_s = time.perf_counter() - start
+    clf = pipe[-1]
+    flip = clf.test_time_flip if "test_time_flip" in clf.get_params() else None
+    accuracy = {}
+    for flips in (False, True) if flip is not None else (False,):
+        if flip is not None:
+            pipe.set_params(clf__test_time_flip=flips)
+        accuracy[flips] = pipe.score(test.data, test.target)
+    return {
+        "name": candidate["name"],
+        "seed": seed,
+        "backend": "tensorflow",
+        "test_accuracy": accuracy[False],
+        **({"test_accuracy_flips": accuracy[True]} if True in accuracy else {}),
+        "fit_s": fit_s,
+        "epochs": clf.n_iter_,
+        "n_train": len(y),
+        "parameters": int(clf.model_.count_params()),
+        "dtype_policy": clf._dtype_policy(),
+        "params": candidate.get("params", {}),
+        "cpu": cpu()[0],
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def _tuples(value):
+    """JSON lists as the tuples the estimators' parameters take."""
+    return tuple(map(_tuples, value)) if isinstance(value, list) else value
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("candidates", help="a JSON list of candidates")
     parser.add_argument("--out", required=True, help="JSON lines, appended to")
     parser.add_argument("--jobs", type=int, default=1, help="processes at a time")
+    parser.add_argument(
+        "--estimator",
+        action="store_true",
+        help="fit through make_fashion_pipeline (TensorFlow), with and without "
+        "test-time flips",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # NAME:SEED, in a worker
     args = parser.parse_args(argv)
     with open(args.candidates) as f:
         candidates = {c["name"]: c for c in json.load(f)}
     if args.one:
         name, seed = args.one.rsplit(":", 1)
-        print(json.dumps(fit_one(candidates[name], int(seed))), flush=True)
+        fit = fit_estimator if args.estimator else fit_one
+        print(json.dumps(fit(candidates[name], int(seed))), flush=True)
         return 0
     queue = [(n, s) for n, c in candidates.items() for s in c.get("seeds", [0])]
     running: list = []
@@ -103,6 +162,7 @@ def main(argv=None) -> int:
             while queue and len(running) < args.jobs:
                 name, seed = queue.pop(0)
                 cmd = [sys.executable, __file__, args.candidates, "--out", args.out]
+                cmd += ["--estimator"] if args.estimator else []
                 proc = subprocess.Popen(
                     [*cmd, "--one", f"{name}:{seed}"],
                     stdout=subprocess.PIPE,

@@ -3,6 +3,9 @@ what a failing section leaves behind (on stand-in sections, no measurement)."""
 
 import importlib.util
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,28 @@ def test_a_failing_section_keeps_the_sections_before_it(run):
     results = _results(run)
     assert [n for n in run.BENCHES if n in results] == ["training", "predict", "peers"]
     assert not (run.HERE / "results" / "RESULTS.md").exists()
+
+
+def test_sweep_through_the_estimator_scores_with_and_without_flips(tmp_path):
+    candidates = tmp_path / "candidates.json"
+    params = {"filters": [4], "hidden_layer_sizes": [], "epochs": 1, "augment": True}
+    candidates.write_text(
+        json.dumps([{"name": "tiny", "model": "cnn", "params": params}])
+    )
+    out = tmp_path / "out.jsonl"
+    sweep = RUN.parent / "sweep.py"
+    subprocess.run(
+        [sys.executable, str(sweep), str(candidates), "--out", str(out), "--estimator"],
+        check=True,
+        env={**os.environ, "SWEEP_SMALL": "1"},
+        capture_output=True,
+        timeout=600,
+    )
+    (result,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert "error" not in result, result.get("error")
+    assert result["n_train"] == 512 and result["epochs"] == 1
+    assert (
+        0.1 < result["test_accuracy"] <= 1 and 0.1 < result["test_accuracy_flips"] <= 1
+    )
+    assert result["test_accuracy_flips"] != result["test_accuracy"]
+    assert result["parameters"] == 4 * 9 + 4 * 4 + 14 * 14 * 4 * 10 + 10
