@@ -11,6 +11,8 @@ from statistics import median
 # references, 5,000 held-out images), as a fit on all 60,000 images has: the
 # exported graph's score reads every reference for every image.
 FULL_STATISTICS_ROWS = 10_000
+# make bench's sections that fit a CNN preset, run only with --long.
+CNN_PRESET_SECTIONS = ("cnn_preset", "cnn_augmented", "cnn_erasing")
 
 
 def median_s(fn, repeats: int) -> float:

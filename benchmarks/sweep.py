@@ -47,6 +47,8 @@ def fit_one(candidate: dict, seed: int) -> dict:
 
     cls = {"mlp": FashionMLPClassifier, "cnn": FashionCNNClassifier}[candidate["model"]]
     params = cls(**candidate.get("params", {})).get_params()
+    if params.get("test_time_flip"):
+        raise ValueError("test_time_flip is scored only with --estimator")
     train = fetch_fashion_mnist(subset="train")
     test = fetch_fashion_mnist(subset="test")
     scaler = ImageScaler(image_shape=(28, 28)).fit(train.data)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import bench_bfloat16
 import bench_onnx_floor
+from _common import CNN_PRESET_SECTIONS
 
 from skfashion.presets import PRESETS  # free of TensorFlow
 
@@ -57,7 +58,7 @@ def _machine(r: dict) -> str:
 
 def _cnn_presets(r: dict) -> list[dict]:
     """The results of the CNN presets make bench measured."""
-    return [r[key] for key in ("cnn_preset", "cnn_augmented") if key in r]
+    return [r[key] for key in CNN_PRESET_SECTIONS if key in r]
 
 
 def summary_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
@@ -287,10 +288,17 @@ def published_rows(r: dict, p: dict) -> list[tuple[str, ...]]:
     rows = []
     for label, network, result in ours:
         params = PRESETS.get(network, {})
-        augmentation = "none"
+        augmentation = []
         if params.get("augment"):
             shift = params["shift_range"]
-            augmentation = f"shifts of up to {shift:.0%}, horizontal flips"
+            augmentation.append(f"shifts of up to {shift:.0%}, horizontal flips")
+        if params.get("random_erasing"):
+            augmentation.append("random erasing")
+        if params.get("label_smoothing"):
+            augmentation.append("label smoothing")
+        if params.get("test_time_flip"):
+            augmentation.append("test-time flips")
+        augmentation = ", ".join(augmentation) or "none"
         count = p["skfashion_parameters"].get(network)
         rows.append(
             (

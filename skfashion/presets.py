@@ -40,4 +40,19 @@ PRESETS: dict[str, dict] = {
         shift_range=0.05,
         epochs=24,
     ),
+    # cnn-augmented with random erasing and label smoothing in place of most
+    # of the dropout, over 60 epochs, predicting with test-time flips.
+    "cnn-erasing": dict(
+        model="cnn",
+        filters=((32, 32), (64, 64)),
+        padding="same",
+        hidden_layer_sizes=(512,),
+        augment=True,
+        shift_range=0.05,
+        random_erasing=0.5,
+        label_smoothing=0.1,
+        dropout=0.1,
+        epochs=60,
+        test_time_flip=True,
+    ),
 }
