@@ -151,7 +151,8 @@ def test_every_preset_reaches_the_estimator_from_the_command_line():
 
 
 # One training per network (cnn-augmented and cnn-erasing are cnn-large's
-# network; their parameters are checked above): each CNN run predicts all 10,000 test images.
+# network; their parameters are checked above): each CNN run predicts all
+# 10,000 test images.
 @pytest.mark.parametrize("name", ["mlp-strong", "cnn-large"])
 def test_preset_from_the_command_line(tmp_path, name):
     args = ["train", "--preset", name, "--epochs", "1", "--max-samples", "300"]
